@@ -1,0 +1,375 @@
+/**
+ * A resolver for the ROS intrinsic functions our synthesized template uses, so the rehearsal can
+ * produce the exact text ROS hands to the instance (e.g. the RunCommand script).
+ *
+ * Semantics follow the ROS docs:
+ * - Fn::Sub: `${Name}` is a map variable, a parameter, a pseudo parameter, a resource (Ref) or
+ *   `${Res.Attr}` (GetAtt); `${!Name}` renders as the literal `${Name}`.
+ *   https://www.alibabacloud.com/help/en/ros/user-guide/function-sub
+ * - Fn::Base64Encode: MIME style, a line break after every 76 characters and a trailing line
+ *   break even for short input. https://help.aliyun.com/en/ros/user-guide/function-base64encode
+ * Anything else (an unknown function, parameter, resource or attribute) is an error, never a
+ * silent empty string.
+ */
+
+/** A parameter declaration as it appears in a ROS template's `Parameters` section. */
+export interface RosParameterDefinition {
+  /** ROS parameter type (String, Number, ...). */
+  readonly Type?: string;
+  /** Default value. */
+  readonly Default?: unknown;
+  /** Regular expression the whole value must match. */
+  readonly AllowedPattern?: string;
+  /** Allowed values. */
+  readonly AllowedValues?: readonly unknown[];
+  /** Minimum length (String). */
+  readonly MinLength?: number;
+  /** Maximum length (String). */
+  readonly MaxLength?: number;
+  /** Whether the console masks the value. */
+  readonly NoEcho?: boolean;
+}
+
+/** The subset of a ROS template the resolver reads. */
+export interface RosTemplateDocument {
+  /** Template parameters. */
+  readonly Parameters?: Readonly<Record<string, RosParameterDefinition>>;
+  /** Template resources, by logical ID. */
+  readonly Resources?: Readonly<Record<string, { readonly Type?: string; readonly Properties?: Record<string, unknown> }>>;
+}
+
+/** Stand-in values for pseudo parameters used unless overridden. */
+export const DEFAULT_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
+  'ALIYUN::StackName': 'rehearsal-stack',
+  'ALIYUN::StackId': '00000000-0000-0000-0000-000000000000',
+  'ALIYUN::Region': 'cn-hangzhou',
+  'ALIYUN::AccountId': '1234567890123456',
+  'ALIYUN::TenantId': '1234567890123456',
+};
+
+/** Inputs of {@link IntrinsicResolver}. */
+export interface IntrinsicResolverProps {
+  /** The synthesized template. */
+  readonly template: RosTemplateDocument;
+  /**
+   * Parameter values; parameters not given take their template `Default`.
+   * @default {} (defaults only; a parameter without default and without value is an error when referenced)
+   */
+  readonly parameters?: Readonly<Record<string, string | number>>;
+  /**
+   * Stand-in values of resource attributes, keyed `'LogicalId.Attribute'`, e.g.
+   * `{ 'WaitConditionHandle.CurlCli': 'curl -sS ...' }`.
+   * @default {}
+   */
+  readonly attributes?: Readonly<Record<string, unknown>>;
+  /**
+   * Stand-in values of `Ref <resource>` (physical IDs), keyed by logical ID.
+   * @default {}
+   */
+  readonly resourceIds?: Readonly<Record<string, string>>;
+  /**
+   * Pseudo parameter values, merged over {@link DEFAULT_PSEUDO_PARAMETERS}.
+   * @default DEFAULT_PSEUDO_PARAMETERS
+   */
+  readonly pseudoParameters?: Readonly<Record<string, string>>;
+  /**
+   * Check every given parameter value against its AllowedPattern / AllowedValues / MinLength /
+   * MaxLength, as ROS does when the stack is created.
+   * @default true
+   */
+  readonly checkConstraints?: boolean;
+}
+
+/**
+ * ROS's Fn::Base64Encode: standard base64 of the UTF-8 bytes, a `\n` after every 76 characters
+ * and a trailing `\n` (MIME style, like Python's `base64.encodebytes`).
+ */
+export function rosBase64Encode(text: string): string {
+  const flat = Buffer.from(text, 'utf8').toString('base64');
+  if (flat === '') {
+    return '';
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < flat.length; i += 76) {
+    lines.push(flat.slice(i, i + 76));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Checks a value against a parameter's own constraints, the way ROS validates stack parameters.
+ * AllowedPattern must match the whole value (it is anchored here).
+ * @returns undefined when accepted, else the reason it is rejected.
+ */
+export function checkParameterValue(name: string, definition: RosParameterDefinition, value: string): string | undefined {
+  if (definition.MinLength !== undefined && value.length < definition.MinLength) {
+    return `${name}: length ${value.length} is below MinLength ${definition.MinLength}`;
+  }
+  if (definition.MaxLength !== undefined && value.length > definition.MaxLength) {
+    return `${name}: length ${value.length} is above MaxLength ${definition.MaxLength}`;
+  }
+  if (definition.AllowedValues !== undefined && !definition.AllowedValues.map(String).includes(value)) {
+    return `${name}: ${JSON.stringify(value)} is not one of AllowedValues ${JSON.stringify(definition.AllowedValues)}`;
+  }
+  if (definition.AllowedPattern !== undefined) {
+    const re = new RegExp(`^(?:${definition.AllowedPattern})$`);
+    if (!re.test(value)) {
+      return `${name}: ${JSON.stringify(value)} does not match AllowedPattern ${definition.AllowedPattern}`;
+    }
+  }
+  return undefined;
+}
+
+function has(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+const FUNCTIONS = ['Ref', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Join', 'Fn::Select', 'Fn::Base64Encode'] as const;
+
+/**
+ * Resolves intrinsic functions of a ROS template with given parameter values and stand-in
+ * attribute values.
+ */
+export class IntrinsicResolver {
+  /** Effective parameter values (given values over template defaults), as strings. */
+  public readonly parameterValues: Readonly<Record<string, string>>;
+  private readonly template: RosTemplateDocument;
+  private readonly attributes: Readonly<Record<string, unknown>>;
+  private readonly resourceIds: Readonly<Record<string, string>>;
+  private readonly pseudo: Readonly<Record<string, string>>;
+
+  constructor(props: IntrinsicResolverProps) {
+    this.template = props.template;
+    this.attributes = props.attributes ?? {};
+    this.resourceIds = props.resourceIds ?? {};
+    this.pseudo = { ...DEFAULT_PSEUDO_PARAMETERS, ...(props.pseudoParameters ?? {}) };
+    const declared = props.template.Parameters ?? {};
+    const values: Record<string, string> = {};
+    for (const [name, def] of Object.entries(declared)) {
+      if (def.Default !== undefined) {
+        values[name] = String(def.Default);
+      }
+    }
+    for (const [name, value] of Object.entries(props.parameters ?? {})) {
+      const def = declared[name];
+      if (!has(declared, name) || def === undefined) {
+        throw new Error(`IntrinsicResolver: parameters.${name} is not declared in the template; declared: ${Object.keys(declared).join(', ') || '(none)'}`);
+      }
+      const text = String(value);
+      if (props.checkConstraints ?? true) {
+        const reason = checkParameterValue(name, def, text);
+        if (reason !== undefined) {
+          throw new Error(`IntrinsicResolver: parameters.${name} rejected by the template's own constraints: ${reason}`);
+        }
+      }
+      values[name] = text;
+    }
+    this.parameterValues = values;
+  }
+
+  /** Resolves every intrinsic function in `value` (recursively); `path` names the place in errors. */
+  public resolve(value: unknown, path = '$'): unknown {
+    if (Array.isArray(value)) {
+      return value.map((v, i) => this.resolve(v, `${path}[${i}]`));
+    }
+    if (value === null || typeof value !== 'object') {
+      return value;
+    }
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [key, arg] = entries[0];
+      if (key === 'Ref' || key.startsWith('Fn::')) {
+        return this.applyFunction(key, arg, `${path}.${key}`);
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      out[k] = this.resolve(v, `${path}.${k}`);
+    }
+    return out;
+  }
+
+  /** Resolves `value` and requires a string result. */
+  public resolveString(value: unknown, path = '$'): string {
+    const out = this.resolve(value, path);
+    if (typeof out !== 'string') {
+      throw new Error(`IntrinsicResolver: ${path} resolved to ${JSON.stringify(out)}, expected a string`);
+    }
+    return out;
+  }
+
+  /** Resolves one property of one resource of the template. */
+  public resolveResourceProperty(logicalId: string, property: string): unknown {
+    const resource = this.template.Resources?.[logicalId];
+    if (resource === undefined) {
+      throw new Error(`IntrinsicResolver: resource '${logicalId}' not in template; resources: ${Object.keys(this.template.Resources ?? {}).join(', ')}`);
+    }
+    const props = resource.Properties ?? {};
+    if (!has(props, property)) {
+      throw new Error(`IntrinsicResolver: resource '${logicalId}' has no property '${property}'; it has: ${Object.keys(props).join(', ')}`);
+    }
+    return this.resolve(props[property], `Resources.${logicalId}.Properties.${property}`);
+  }
+
+  private applyFunction(name: string, arg: unknown, path: string): unknown {
+    switch (name) {
+      case 'Ref':
+        if (typeof arg !== 'string') {
+          throw new Error(`IntrinsicResolver: ${path} expects a name, got ${JSON.stringify(arg)}`);
+        }
+        return this.ref(arg, path);
+      case 'Fn::GetAtt': {
+        if (!Array.isArray(arg) || arg.length !== 2) {
+          throw new Error(`IntrinsicResolver: ${path} expects [LogicalId, Attribute], got ${JSON.stringify(arg)}`);
+        }
+        const [res, att] = arg.map((a, i) => this.resolveString(a, `${path}[${i}]`));
+        return this.getAtt(res, att, path);
+      }
+      case 'Fn::Join': {
+        if (!Array.isArray(arg) || arg.length !== 2) {
+          throw new Error(`IntrinsicResolver: ${path} expects [delimiter, [values]], got ${JSON.stringify(arg)}`);
+        }
+        const delimiter = this.resolveString(arg[0], `${path}[0]`);
+        const list = this.resolve(arg[1], `${path}[1]`);
+        if (!Array.isArray(list)) {
+          throw new Error(`IntrinsicResolver: ${path}[1] must resolve to a list, got ${JSON.stringify(list)}`);
+        }
+        return list.map((v, i) => this.scalar(v, `${path}[1][${i}]`)).join(delimiter);
+      }
+      case 'Fn::Select': {
+        if (!Array.isArray(arg) || arg.length !== 2) {
+          throw new Error(`IntrinsicResolver: ${path} expects [index, list], got ${JSON.stringify(arg)}`);
+        }
+        const index = Number(this.resolve(arg[0], `${path}[0]`));
+        const list = this.resolve(arg[1], `${path}[1]`);
+        if (!Array.isArray(list)) {
+          throw new Error(`IntrinsicResolver: ${path}[1] must resolve to a list, got ${JSON.stringify(list)}`);
+        }
+        if (!Number.isInteger(index) || index < 0 || index >= list.length) {
+          throw new Error(`IntrinsicResolver: ${path} index ${JSON.stringify(arg[0])} out of range 0..${list.length - 1}`);
+        }
+        return list[index];
+      }
+      case 'Fn::Base64Encode':
+        return rosBase64Encode(this.resolveString(arg, path));
+      case 'Fn::Sub':
+        return this.sub(arg, path);
+      default:
+        throw new Error(`IntrinsicResolver: ${path}: unsupported function '${name}'; supported: ${FUNCTIONS.join(', ')}`);
+    }
+  }
+
+  private scalar(v: unknown, path: string): string {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      return String(v);
+    }
+    throw new Error(`IntrinsicResolver: ${path} resolved to ${JSON.stringify(v)}, expected a scalar`);
+  }
+
+  private ref(name: string, path: string): string {
+    if (has(this.pseudo, name)) {
+      return this.pseudo[name];
+    }
+    const params = this.template.Parameters ?? {};
+    if (has(params, name)) {
+      const v = this.parameterValues[name];
+      if (v === undefined) {
+        throw new Error(`IntrinsicResolver: ${path}: parameter '${name}' has no Default and no value was given`);
+      }
+      return v;
+    }
+    if (this.template.Resources !== undefined && has(this.template.Resources, name)) {
+      const id = this.resourceIds[name];
+      if (id === undefined) {
+        throw new Error(`IntrinsicResolver: ${path}: Ref to resource '${name}' needs a stand-in in resourceIds`);
+      }
+      return id;
+    }
+    throw new Error(`IntrinsicResolver: ${path}: unknown reference '${name}' (not a parameter, pseudo parameter or resource)`);
+  }
+
+  private getAtt(resource: string, attribute: string, path: string): unknown {
+    if (this.template.Resources === undefined || !has(this.template.Resources, resource)) {
+      throw new Error(`IntrinsicResolver: ${path}: Fn::GetAtt on unknown resource '${resource}'`);
+    }
+    const key = `${resource}.${attribute}`;
+    if (!has(this.attributes, key)) {
+      throw new Error(`IntrinsicResolver: ${path}: no stand-in value for attribute '${key}'; give it in attributes`);
+    }
+    return this.attributes[key];
+  }
+
+  private sub(arg: unknown, path: string): string {
+    let body: unknown;
+    let map: Record<string, unknown> = {};
+    if (typeof arg === 'string') {
+      body = arg;
+    } else if (Array.isArray(arg) && (arg.length === 1 || arg.length === 2)) {
+      body = arg[0];
+      if (arg.length === 2) {
+        if (arg[1] === null || typeof arg[1] !== 'object' || Array.isArray(arg[1])) {
+          throw new Error(`IntrinsicResolver: ${path}[1] must be a variable map, got ${JSON.stringify(arg[1])}`);
+        }
+        map = arg[1] as Record<string, unknown>;
+      }
+    } else {
+      throw new Error(`IntrinsicResolver: ${path} expects a string or [string, {map}], got ${JSON.stringify(arg)}`);
+    }
+    if (typeof body !== 'string') {
+      throw new Error(`IntrinsicResolver: ${path}: the Fn::Sub body must be a literal string, got ${JSON.stringify(body)}`);
+    }
+    const resolvedMap: Record<string, string> = {};
+    for (const [k, v] of Object.entries(map)) {
+      resolvedMap[k] = this.scalar(this.resolve(v, `${path}[1].${k}`), `${path}[1].${k}`);
+    }
+    let out = '';
+    let i = 0;
+    while (i < body.length) {
+      const start = body.indexOf('${', i);
+      if (start < 0) {
+        out += body.slice(i);
+        break;
+      }
+      out += body.slice(i, start);
+      const end = body.indexOf('}', start + 2);
+      if (end < 0) {
+        throw new Error(`IntrinsicResolver: ${path}: unterminated '\${' at offset ${start}: ${JSON.stringify(body.slice(start, start + 40))}`);
+      }
+      const inner = body.slice(start + 2, end);
+      if (inner.startsWith('!')) {
+        out += '${' + inner.slice(1) + '}';
+      } else if (has(resolvedMap, inner)) {
+        out += resolvedMap[inner];
+      } else if (/^[A-Za-z0-9_]+\.[A-Za-z0-9_.]+$/.test(inner)) {
+        const dot = inner.indexOf('.');
+        out += this.scalar(this.getAtt(inner.slice(0, dot), inner.slice(dot + 1), `${path}: \${${inner}}`), path);
+      } else if (/^[A-Za-z0-9_:]+$/.test(inner)) {
+        out += this.ref(inner, `${path}: \${${inner}}`);
+      } else {
+        throw new Error(`IntrinsicResolver: ${path}: '\${${inner}}' is not a variable name; write '\${!${inner}}' for a literal`);
+      }
+      i = end + 1;
+    }
+    return out;
+  }
+}
+
+/** Inputs of {@link renderRunCommandScript}. */
+export interface RenderRunCommandScriptProps extends IntrinsicResolverProps {
+  /**
+   * Logical ID of the ALIYUN::ECS::RunCommand resource.
+   * @default 'InstanceRunCommand'
+   */
+  readonly logicalId?: string;
+}
+
+/** The exact text of a RunCommand resource's `CommandContent` after ROS substitution. */
+export function renderRunCommandScript(props: RenderRunCommandScriptProps): string {
+  const logicalId = props.logicalId ?? 'InstanceRunCommand';
+  const resolver = new IntrinsicResolver(props);
+  const type = props.template.Resources?.[logicalId]?.Type;
+  if (type !== undefined && type !== 'ALIYUN::ECS::RunCommand') {
+    throw new Error(`renderRunCommandScript: resource '${logicalId}' is ${type}, expected ALIYUN::ECS::RunCommand`);
+  }
+  return resolver.resolveString(resolver.resolveResourceProperty(logicalId, 'CommandContent'), `Resources.${logicalId}.Properties.CommandContent`);
+}
