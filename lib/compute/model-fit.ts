@@ -1,0 +1,103 @@
+import { findGpuInstanceType, GPU_INSTANCE_TYPES, GpuInstanceTypeSpec, totalGpuMemoryGiB } from './gpu-types';
+import { QwenModel } from './models';
+
+/**
+ * Whether a model fits an instance type, and why.
+ *
+ * Rules (docs/models-and-gpus.md):
+ * 1. the GPU's compute capability is at least `model.minComputeCapability`;
+ * 2. the total GPU memory (`gpuCount * gpuMemoryGiBPerGpu`) is at least `model.gpuMemoryGiB`
+ *    (the app loads with `device_map='auto'`, which spreads whole layers over all GPUs);
+ * 3. with more than one GPU, each GPU has at least `model.minGpuMemoryPerGpuGiB`.
+ */
+export interface FitResult {
+  /** True when every rule holds. */
+  readonly fits: boolean;
+  /** One sentence with the figures, starting with the quoted instance type. */
+  readonly reason: string;
+}
+
+function gib(value: number): string {
+  return `${Number(value.toFixed(2))} GiB`;
+}
+
+function gpus(type: GpuInstanceTypeSpec): string {
+  return `${type.gpuCount} x ${gib(type.gpuMemoryGiBPerGpu)} ${type.gpuModel}`;
+}
+
+/**
+ * Checks one model against one instance type.
+ * @returns `fits` and a `reason` with the memory and compute-capability figures
+ */
+export function checkModelFit(model: QwenModel, type: GpuInstanceTypeSpec): FitResult {
+  const name = `'${type.instanceType}'`;
+  const total = totalGpuMemoryGiB(type);
+  if (type.computeCapability < model.minComputeCapability) {
+    return {
+      fits: false,
+      reason: `${name} has ${type.gpuModel} GPUs of compute capability ${type.computeCapability.toFixed(1)}; `
+        + `${model.displayName} needs compute capability ${model.minComputeCapability.toFixed(1)} or higher`,
+    };
+  }
+  if (total < model.gpuMemoryGiB) {
+    return {
+      fits: false,
+      reason: `${name} has ${gib(total)} GPU memory in total (${gpus(type)}); `
+        + `${model.displayName} needs ${gib(model.gpuMemoryGiB)} for ${model.contextTokens} tokens of context`,
+    };
+  }
+  if (type.gpuCount > 1 && type.gpuMemoryGiBPerGpu < model.minGpuMemoryPerGpuGiB) {
+    return {
+      fits: false,
+      reason: `${name} has ${gib(type.gpuMemoryGiBPerGpu)} per GPU (${gpus(type)}); `
+        + `${model.displayName} split across GPUs needs ${gib(model.minGpuMemoryPerGpuGiB)} on each GPU`,
+    };
+  }
+  return {
+    fits: true,
+    reason: `${name} has ${gib(total)} GPU memory in total (${gpus(type)}, compute capability `
+      + `${type.computeCapability.toFixed(1)}); ${model.displayName} needs ${gib(model.gpuMemoryGiB)} `
+      + `and compute capability ${model.minComputeCapability.toFixed(1)}`,
+  };
+}
+
+/** Catalog types (in {@link GPU_INSTANCE_TYPES} order) that fit the model. */
+export function allowedInstanceTypes(model: QwenModel): GpuInstanceTypeSpec[] {
+  return GPU_INSTANCE_TYPES.filter((type) => checkModelFit(model, type).fits);
+}
+
+function choices(model: QwenModel): string {
+  const allowed = allowedInstanceTypes(model).map((t) => t.instanceType);
+  return allowed.length > 0
+    ? `Choose one of: ${allowed.join(', ')}`
+    : `No catalog instance type fits ${model.displayName}; add a larger type to lib/compute/gpu-types.ts`;
+}
+
+/**
+ * Throws unless every listed type is in the catalog and fits the model.
+ * @param propName prefix of the message, e.g. `QwenGpuInstance: instanceTypes`; the index is appended
+ * @throws Error like `QwenGpuInstance: instanceTypes[1] 'ecs.gn6i-c4g1.xlarge' has 16 GiB GPU memory in
+ *   total (1 x 16 GiB NVIDIA T4); Qwen-14B-Chat (bf16) needs 42.9 GiB for 8192 tokens of context. Choose one of: ...`
+ */
+export function assertInstanceTypesFit(model: QwenModel, types: readonly string[], propName: string): void {
+  if (types.length === 0) {
+    throw new Error(`${propName} is empty; list at least one instance type. ${choices(model)}`);
+  }
+  const seen = new Set<string>();
+  types.forEach((typeName, index) => {
+    const where = `${propName}[${index}]`;
+    if (seen.has(typeName)) {
+      throw new Error(`${where} '${typeName}' is listed twice; list each instance type once.`);
+    }
+    seen.add(typeName);
+    const type = findGpuInstanceType(typeName);
+    if (type === undefined) {
+      throw new Error(`${where} '${typeName}' is not in the GPU instance type catalog (lib/compute/gpu-types.ts), `
+        + `so its GPU memory is unknown. ${choices(model)}`);
+    }
+    const fit = checkModelFit(model, type);
+    if (!fit.fits) {
+      throw new Error(`${where} ${fit.reason}. ${choices(model)}`);
+    }
+  });
+}
