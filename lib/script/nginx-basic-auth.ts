@@ -1,0 +1,220 @@
+import { isSafeAbsolutePath, shellQuote } from '../private/shell';
+import { IScriptPart, ScriptPhase } from './deploy-script';
+import { HealthCheck } from './health-check';
+import { ScriptCommands, ScriptFile } from './script-file';
+import { ScriptValue } from './script-value';
+
+/** Props for {@link NginxBasicAuth}. */
+export interface NginxBasicAuthProps {
+  /** The user name (a deploy-time value, e.g. the `UserName` parameter). */
+  readonly userName: ScriptValue;
+  /** The password (a deploy-time secret, e.g. the NoEcho `Password` parameter). */
+  readonly password: ScriptValue;
+  /**
+   * The port nginx listens on.
+   * @default 5000
+   */
+  readonly listenPort?: number;
+  /**
+   * The upstream host (the app should listen on loopback only, so nothing bypasses the auth).
+   * @default '127.0.0.1'
+   */
+  readonly upstreamHost?: string;
+  /**
+   * The upstream port (Gradio's default).
+   * @default 7860
+   */
+  readonly upstreamPort?: number;
+  /**
+   * The realm shown in the browser's login prompt (ASCII; browsers garble other characters).
+   * @default 'Qwen Chat'
+   */
+  readonly realm?: string;
+  /**
+   * Seconds nginx waits for the upstream between two reads (long: a reply streams for minutes).
+   * @default 3600
+   */
+  readonly proxyReadTimeoutSeconds?: number;
+  /**
+   * The site file.
+   * @default '/etc/nginx/conf.d/<listenPort>.conf'
+   */
+  readonly sitePath?: string;
+  /**
+   * The htpasswd file (bcrypt hashes).
+   * @default '/etc/nginx/password'
+   */
+  readonly htpasswdPath?: string;
+  /**
+   * bcrypt cost for htpasswd (-C), 4 to 17.
+   * @default 10
+   */
+  readonly bcryptCost?: number;
+  /**
+   * How long the check through nginx may keep failing before the step fails, in seconds.
+   * @default 60
+   */
+  readonly healthCheckTimeoutSeconds?: number;
+}
+
+/**
+ * An nginx reverse proxy with HTTP basic auth in front of a local app: the site file (websocket
+ * upgrade from a `map`, no buffering, long read timeout, Host and X-Forwarded-* headers), the
+ * htpasswd step (password on stdin, bcrypt), `nginx -t` and restart, and health checks that the
+ * proxy refuses a request without credentials (401) and serves one with them (200).
+ */
+export class NginxBasicAuth {
+  /** The port nginx listens on. */
+  public readonly listenPort: number;
+  /** The upstream port. */
+  public readonly upstreamPort: number;
+  /** The site file path. */
+  public readonly sitePath: string;
+  /** The htpasswd file path. */
+  public readonly htpasswdPath: string;
+  /** The parts to add to a DeployScript, in the order they run. */
+  public readonly parts: readonly IScriptPart[];
+  private readonly props: NginxBasicAuthProps;
+  private readonly upstreamHost: string;
+  private readonly realm: string;
+  private readonly readTimeout: number;
+
+  constructor(props: NginxBasicAuthProps) {
+    this.listenPort = port('listenPort', props.listenPort ?? 5000);
+    this.upstreamPort = port('upstreamPort', props.upstreamPort ?? 7860);
+    this.upstreamHost = props.upstreamHost ?? '127.0.0.1';
+    if (!/^[A-Za-z0-9.-]+$/.test(this.upstreamHost)) {
+      throw new Error(`NginxBasicAuth: upstreamHost '${this.upstreamHost}' is not allowed: give a host name or IPv4 address such as '127.0.0.1'.`);
+    }
+    this.realm = props.realm ?? 'Qwen Chat';
+    if (!/^[A-Za-z0-9 _.,:()-]{1,64}$/.test(this.realm)) {
+      throw new Error(`NginxBasicAuth: realm '${this.realm}' is not allowed: give 1 to 64 ASCII letters, digits, spaces or '_.,:()-'.`);
+    }
+    this.readTimeout = props.proxyReadTimeoutSeconds ?? 3600;
+    if (!Number.isInteger(this.readTimeout) || this.readTimeout < 1) {
+      throw new Error(`NginxBasicAuth: proxyReadTimeoutSeconds ${this.readTimeout} is not allowed: give a whole number of seconds >= 1.`);
+    }
+    this.sitePath = props.sitePath ?? `/etc/nginx/conf.d/${this.listenPort}.conf`;
+    this.htpasswdPath = props.htpasswdPath ?? '/etc/nginx/password';
+    for (const [name, path] of [['sitePath', this.sitePath], ['htpasswdPath', this.htpasswdPath]]) {
+      if (!isSafeAbsolutePath(path)) {
+        throw new Error(`NginxBasicAuth: ${name} '${path}' is not allowed: give an absolute path of letters, digits and '_@+=:,./-'.`);
+      }
+    }
+    const cost = props.bcryptCost ?? 10;
+    if (!Number.isInteger(cost) || cost < 4 || cost > 17) {
+      throw new Error(`NginxBasicAuth: bcryptCost ${cost} is not allowed: give a whole number from 4 to 17 (htpasswd -C).`);
+    }
+    if (props.password.secret !== true) {
+      throw new Error(`NginxBasicAuth: password '${props.password.name}' is not marked secret: use a NoEcho parameter or ScriptValue option { secret: true }, so it is never logged.`);
+    }
+    this.props = props;
+    const user = props.userName.shellName;
+    const password = props.password.shellName;
+    const htpasswd = shellQuote(this.htpasswdPath);
+    const local = `http://127.0.0.1:${this.listenPort}/`;
+    const checkTimeout = props.healthCheckTimeoutSeconds ?? 60;
+
+    this.parts = [
+      new ScriptFile({ path: this.sitePath, content: this.renderSite(), mode: '0644' }),
+      new ScriptCommands({
+        description: `write htpasswd file ${this.htpasswdPath}`,
+        values: [props.userName, props.password],
+        requiredCommands: ['htpasswd', 'mktemp', 'chmod', 'chgrp', 'id'],
+        commands: [
+          '# A user name that htpasswd would misread is refused here too (the parameter pattern refuses it first).',
+          `case "$${user}" in`,
+          `  '' | -* | *:* | *[!A-Za-z0-9_.@-]*) qwen_fail 'the user name is empty or has a character other than letters, digits and _.@-' ;;`,
+          'esac',
+          `install -d -m 0755 ${shellQuote(this.htpasswdPath.substring(0, this.htpasswdPath.lastIndexOf('/')) || '/')}`,
+          `qwen_htpasswd_tmp="$(mktemp ${shellQuote(`${this.htpasswdPath}.XXXXXX`)})"`,
+          '# The password goes to htpasswd on stdin (-i), hashed with bcrypt (-B): never in argv.',
+          `printf '%s\\n' "$${password}" | htpasswd -i -B -C ${cost} -c "$qwen_htpasswd_tmp" "$${user}"`,
+          '# The nginx workers read the file through their group.',
+          'qwen_nginx_group="$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)"',
+          'chgrp "$qwen_nginx_group" "$qwen_htpasswd_tmp"',
+          'chmod 0640 "$qwen_htpasswd_tmp"',
+          `mv -f "$qwen_htpasswd_tmp" ${htpasswd}`,
+        ],
+      }),
+      new ScriptCommands({
+        description: `start nginx on port ${this.listenPort}`,
+        phase: ScriptPhase.SERVICES,
+        budgetSeconds: 90,
+        requiredCommands: ['nginx', 'systemctl'],
+        commands: [
+          '# SELinux (when enforcing) refuses nginx connections to the upstream unless this is set.',
+          'if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then',
+          '  setsebool -P httpd_can_network_connect 1',
+          'fi',
+          "nginx -t || qwen_fail 'nginx -t rejected the configuration'",
+          'systemctl enable nginx',
+          'systemctl restart nginx',
+        ],
+      }),
+      new HealthCheck({
+        description: `nginx on port ${this.listenPort} refuses a request without credentials`,
+        url: local,
+        expectStatus: 401,
+        timeoutSeconds: checkTimeout,
+        intervalSeconds: 5,
+      }),
+      new HealthCheck({
+        description: `the app answers through nginx on port ${this.listenPort} with the credentials`,
+        url: local,
+        expectStatus: 200,
+        timeoutSeconds: checkTimeout,
+        intervalSeconds: 5,
+        credentials: { userName: props.userName, password: props.password },
+      }),
+    ];
+  }
+
+  /** The nginx site file's exact text (included in nginx's http context, e.g. from conf.d). */
+  public renderSite(): string {
+    const upgradeVar = `$qwen_connection_upgrade_${this.listenPort}`;
+    return [
+      '# Rendered by ros-cdk-qwen-chat: HTTP basic auth in front of the app.',
+      `map $http_upgrade ${upgradeVar} {`,
+      '    default upgrade;',
+      "    ''      close;",
+      '}',
+      '',
+      'server {',
+      `    listen ${this.listenPort};`,
+      '    server_name _;',
+      '',
+      `    auth_basic "${this.realm}";`,
+      `    auth_basic_user_file ${this.htpasswdPath};`,
+      '',
+      '    location / {',
+      `        proxy_pass http://${this.upstreamHost}:${this.upstreamPort};`,
+      '        proxy_http_version 1.1;',
+      '        proxy_set_header Upgrade $http_upgrade;',
+      `        proxy_set_header Connection ${upgradeVar};`,
+      '        proxy_set_header Host $host;',
+      '        proxy_set_header X-Real-IP $remote_addr;',
+      '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      '        proxy_set_header X-Forwarded-Proto $scheme;',
+      '        proxy_buffering off;',
+      '        proxy_cache off;',
+      `        proxy_read_timeout ${this.readTimeout}s;`,
+      `        proxy_send_timeout ${this.readTimeout}s;`,
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+  }
+
+  /** The user name value. */
+  public get userName(): ScriptValue {
+    return this.props.userName;
+  }
+}
+
+function port(prop: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`NginxBasicAuth: ${prop} ${value} is not allowed: give a whole port number from 1 to 65535.`);
+  }
+  return value;
+}
