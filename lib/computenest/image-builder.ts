@@ -1,0 +1,152 @@
+import {
+  RawMap, extraOf, optNumber, optString, renderWithExtra, reqString, requireNonEmpty,
+} from '../private/computenest-config';
+
+/** Props of {@link ImageBuilder}. */
+export interface ImageBuilderProps {
+  /**
+   * Key under config.yaml `ImageBuilder`, referenced as `${ImageBuilder.<id>.…}`.
+   * @default 'Image_1'
+   */
+  readonly id?: string;
+  /** Region the image is built in, e.g. `ap-southeast-1`. */
+  readonly regionId: string;
+  /**
+   * Source image (an image ID or an OOS public parameter reference).
+   * @default '{{oos:aliyun/services/computenest/images/centos_7_6_gpu_base}}'
+   */
+  readonly sourceImageId?: string;
+  /**
+   * Instance type the build runs on; it must be able to load the model the image is built for
+   * (checked by validateServicePackage).
+   * @default 'ecs.gn7i-c32g1.16xlarge' (2 x A10, 48 GiB GPU memory in total)
+   */
+  readonly instanceType?: string;
+  /**
+   * Public bandwidth of the build instance, Mbit/s.
+   * @default 100
+   */
+  readonly internetMaxBandwidthOut?: number;
+  /**
+   * Cloud Assistant command type.
+   * @default 'RunShellScript'
+   */
+  readonly commandType?: string;
+  /**
+   * Build command timeout in seconds.
+   * @default 10800
+   */
+  readonly timeout?: number;
+  /** The build script (render it with `renderImageBuildScript`). */
+  readonly commandContent: string;
+  /**
+   * Image tags.
+   * @default []
+   */
+  readonly tags?: unknown[];
+  /**
+   * Further ImageBuilder keys passed through verbatim (future Compute Nest fields).
+   * @default - none
+   */
+  readonly extraProperties?: Record<string, unknown>;
+}
+
+/** Default source image of the reference service: Compute Nest's CentOS 7.6 GPU base image. */
+export const DEFAULT_GPU_SOURCE_IMAGE = '{{oos:aliyun/services/computenest/images/centos_7_6_gpu_base}}';
+/** Default build instance type: 2 x NVIDIA A10 (48 GiB), enough for a 14B model in 16-bit. */
+export const DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE = 'ecs.gn7i-c32g1.16xlarge';
+
+const OWNER = 'ImageBuilder';
+const KEYS = ['RegionId', 'SourceImageId', 'InstanceType', 'InternetMaxBandwidthOut', 'CommandType', 'Timeout',
+  'Tags', 'CommandContent'];
+const COMMAND_TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'];
+
+/** config.yaml `ImageBuilder.<id>`: how Compute Nest builds the ECS image artifact. */
+export class ImageBuilder {
+  /** Parses one config.yaml `ImageBuilder.<id>` mapping. */
+  public static fromConfig(id: string, raw: RawMap): ImageBuilder {
+    const owner = `${OWNER} '${id}'`;
+    return new ImageBuilder({
+      id,
+      regionId: reqString(owner, raw, 'RegionId'),
+      sourceImageId: optString(owner, raw, 'SourceImageId'),
+      instanceType: optString(owner, raw, 'InstanceType'),
+      internetMaxBandwidthOut: optNumber(owner, raw, 'InternetMaxBandwidthOut'),
+      commandType: optString(owner, raw, 'CommandType'),
+      timeout: optNumber(owner, raw, 'Timeout'),
+      tags: Array.isArray(raw.Tags) ? raw.Tags : undefined,
+      commandContent: reqString(owner, raw, 'CommandContent'),
+      extraProperties: extraOf(raw, KEYS),
+    });
+  }
+
+  /** Key under config.yaml `ImageBuilder`. */
+  public readonly id: string;
+  /** Build region. */
+  public readonly regionId: string;
+  /** Source image. */
+  public readonly sourceImageId: string;
+  /** Build instance type. */
+  public readonly instanceType: string;
+  /** Public bandwidth, Mbit/s. */
+  public readonly internetMaxBandwidthOut: number;
+  /** Cloud Assistant command type. */
+  public readonly commandType: string;
+  /** Build command timeout, seconds. */
+  public readonly timeout: number;
+  /** The build script. */
+  public readonly commandContent: string;
+  /** The props this object was built from. */
+  public readonly props: ImageBuilderProps;
+
+  constructor(props: ImageBuilderProps) {
+    this.props = props;
+    this.id = props.id ?? 'Image_1';
+    this.regionId = props.regionId;
+    this.sourceImageId = props.sourceImageId ?? DEFAULT_GPU_SOURCE_IMAGE;
+    this.instanceType = props.instanceType ?? DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE;
+    this.internetMaxBandwidthOut = props.internetMaxBandwidthOut ?? 100;
+    this.commandType = props.commandType ?? 'RunShellScript';
+    this.timeout = props.timeout ?? 10800;
+    this.commandContent = props.commandContent;
+    const owner = `${OWNER} '${this.id}'`;
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(this.id)) {
+      throw new Error(`${OWNER}: id '${this.id}' must start with a letter and contain only letters, digits and '_' (e.g. 'Image_1').`);
+    }
+    requireNonEmpty(owner, 'regionId', this.regionId);
+    requireNonEmpty(owner, 'commandContent', this.commandContent);
+    if (!COMMAND_TYPES.includes(this.commandType)) {
+      throw new Error(`${owner}: commandType '${this.commandType}' is not supported; use one of: ${COMMAND_TYPES.join(', ')}.`);
+    }
+    if (!Number.isInteger(this.internetMaxBandwidthOut) || this.internetMaxBandwidthOut < 1 || this.internetMaxBandwidthOut > 100) {
+      throw new Error(`${owner}: internetMaxBandwidthOut ${this.internetMaxBandwidthOut} must be an integer from 1 to 100 Mbit/s (the build downloads the model over the internet).`);
+    }
+    if (!Number.isInteger(this.timeout)) {
+      throw new Error(`${owner}: timeout ${this.timeout} must be a whole number of seconds.`);
+    }
+  }
+
+  /** `${ImageBuilder.<id>.RegionId}`: the build region, as an Artifact property placeholder. */
+  public get regionIdRef(): string {
+    return `\${ImageBuilder.${this.id}.RegionId}`;
+  }
+
+  /** `${ImageBuilder.<id>.SourceImageId}`: the built image, as an Artifact property placeholder. */
+  public get imageIdRef(): string {
+    return `\${ImageBuilder.${this.id}.SourceImageId}`;
+  }
+
+  /** The config.yaml mapping (without the id key). */
+  public toConfig(): RawMap {
+    return renderWithExtra(`${OWNER} '${this.id}'`, {
+      RegionId: this.regionId,
+      SourceImageId: this.sourceImageId,
+      InstanceType: this.instanceType,
+      InternetMaxBandwidthOut: this.internetMaxBandwidthOut,
+      CommandType: this.commandType,
+      Timeout: this.timeout,
+      Tags: [...(this.props.tags ?? [])],
+      CommandContent: this.commandContent,
+    }, this.props.extraProperties);
+  }
+}

@@ -1,0 +1,170 @@
+import {
+  RawMap, extraOf, isMap, mapField, optString, renderWithExtra, reqString, requireNonEmpty,
+} from '../private/computenest-config';
+import { DeployMetadata } from './deploy-metadata';
+
+/** Service information for one locale (config.yaml `Service.ServiceInfo`). */
+export interface ServiceInfo {
+  /** Locale, e.g. `zh-CN` or `en-US`. */
+  readonly locale: string;
+  /** Service name shown in the console. */
+  readonly name: string;
+  /** One-line description. */
+  readonly shortDescription: string;
+  /**
+   * Icon path inside the service folder, e.g. `icons/service_logo.png`.
+   * @default - no icon
+   */
+  readonly image?: string;
+  /**
+   * Further ServiceInfo keys passed through verbatim (e.g. `Agreements`, `Softwares`).
+   * @default - none
+   */
+  readonly extraProperties?: Record<string, unknown>;
+}
+
+/** Props of {@link Service}. */
+export interface ServiceProps {
+  /**
+   * Region the service is created in.
+   * @default 'cn-hangzhou'
+   */
+  readonly regionId?: string;
+  /**
+   * Deploy type.
+   * @default 'ros'
+   */
+  readonly deployType?: string;
+  /**
+   * Service type: `private` (deployed in the customer's account) or `managed`.
+   * @default 'private'
+   */
+  readonly serviceType?: string;
+  /**
+   * Share type.
+   * @default 'Public'
+   */
+  readonly shareType?: string;
+  /**
+   * Approval type for service instance requests.
+   * @default 'Manual'
+   */
+  readonly approvalType?: string;
+  /**
+   * ServiceInstanceNameRule.Prefix: prefix of service instance names.
+   * @default - no name rule
+   */
+  readonly instanceNamePrefix?: string;
+  /** Service information, one entry per locale (at least one). */
+  readonly serviceInfo: ServiceInfo[];
+  /** Templates and artifact mapping. */
+  readonly deployMetadata: DeployMetadata;
+  /**
+   * Further `Service` keys passed through verbatim (future Compute Nest fields).
+   * @default - none
+   */
+  readonly extraProperties?: Record<string, unknown>;
+}
+
+const OWNER = 'Service';
+const SERVICE_TYPES = ['private', 'managed'];
+const INFO_KEYS = ['Locale', 'ShortDescription', 'Image', 'Name'];
+const SERVICE_KEYS = ['RegionId', 'DeployType', 'ServiceInstanceNameRule', 'DeployMetadata', 'ServiceType',
+  'ServiceInfo', 'ShareType', 'ApprovalType'];
+
+/** config.yaml `Service`: the Compute Nest service definition. */
+export class Service {
+  /** Parses a config.yaml `Service` mapping. */
+  public static fromConfig(raw: RawMap): Service {
+    const infos = Array.isArray(raw.ServiceInfo) ? raw.ServiceInfo : [raw.ServiceInfo];
+    const serviceInfo = infos.map((info, i): ServiceInfo => {
+      const owner = `${OWNER}: ServiceInfo[${i}]`;
+      if (!isMap(info)) throw new Error(`${owner} must be a mapping, got ${JSON.stringify(info)}.`);
+      return {
+        locale: reqString(owner, info, 'Locale'),
+        name: reqString(owner, info, 'Name'),
+        shortDescription: reqString(owner, info, 'ShortDescription'),
+        image: optString(owner, info, 'Image'),
+        extraProperties: extraOf(info, INFO_KEYS),
+      };
+    });
+    let instanceNamePrefix: string | undefined;
+    if (raw.ServiceInstanceNameRule !== undefined) {
+      const rule = mapField(OWNER, raw, 'ServiceInstanceNameRule');
+      instanceNamePrefix = reqString(`${OWNER}: ServiceInstanceNameRule`, rule, 'Prefix');
+    }
+    return new Service({
+      regionId: optString(OWNER, raw, 'RegionId'),
+      deployType: optString(OWNER, raw, 'DeployType'),
+      serviceType: optString(OWNER, raw, 'ServiceType'),
+      shareType: optString(OWNER, raw, 'ShareType'),
+      approvalType: optString(OWNER, raw, 'ApprovalType'),
+      instanceNamePrefix,
+      serviceInfo,
+      deployMetadata: DeployMetadata.fromConfig(mapField(OWNER, raw, 'DeployMetadata')),
+      extraProperties: extraOf(raw, SERVICE_KEYS),
+    });
+  }
+
+  /** Region the service is created in. */
+  public readonly regionId: string;
+  /** Deploy type. */
+  public readonly deployType: string;
+  /** Service type. */
+  public readonly serviceType: string;
+  /** Share type. */
+  public readonly shareType: string;
+  /** Approval type. */
+  public readonly approvalType: string;
+  /** The props this object was built from. */
+  public readonly props: ServiceProps;
+
+  constructor(props: ServiceProps) {
+    this.props = props;
+    this.regionId = props.regionId ?? 'cn-hangzhou';
+    this.deployType = props.deployType ?? 'ros';
+    this.serviceType = props.serviceType ?? 'private';
+    this.shareType = props.shareType ?? 'Public';
+    this.approvalType = props.approvalType ?? 'Manual';
+    if (!SERVICE_TYPES.includes(this.serviceType)) {
+      throw new Error(`${OWNER}: serviceType '${this.serviceType}' is not supported; use one of: ${SERVICE_TYPES.join(', ')}.`);
+    }
+    if (props.serviceInfo.length === 0) {
+      throw new Error(`${OWNER}: serviceInfo is empty; give at least one { locale, name, shortDescription }.`);
+    }
+    const locales = new Set<string>();
+    props.serviceInfo.forEach((info, i) => {
+      requireNonEmpty(OWNER, `serviceInfo[${i}].name`, info.name);
+      if (locales.has(info.locale)) {
+        throw new Error(`${OWNER}: serviceInfo[${i}].locale '${info.locale}' appears twice; give one entry per locale.`);
+      }
+      locales.add(info.locale);
+    });
+    if (props.instanceNamePrefix !== undefined) requireNonEmpty(OWNER, 'instanceNamePrefix', props.instanceNamePrefix);
+  }
+
+  /** The service's deploy metadata. */
+  public get deployMetadata(): DeployMetadata {
+    return this.props.deployMetadata;
+  }
+
+  /** The config.yaml mapping (ServiceInfo is a mapping for one locale, a list for several). */
+  public toConfig(): RawMap {
+    const infos = this.props.serviceInfo.map((info, i) => renderWithExtra(`${OWNER}.ServiceInfo[${i}]`, {
+      Locale: info.locale,
+      ShortDescription: info.shortDescription,
+      Image: info.image,
+      Name: info.name,
+    }, info.extraProperties));
+    return renderWithExtra(OWNER, {
+      RegionId: this.regionId,
+      DeployType: this.deployType,
+      ServiceInstanceNameRule: this.props.instanceNamePrefix === undefined ? undefined : { Prefix: this.props.instanceNamePrefix },
+      DeployMetadata: this.props.deployMetadata.toConfig(),
+      ServiceType: this.serviceType,
+      ServiceInfo: infos.length === 1 ? infos[0] : infos,
+      ShareType: this.shareType,
+      ApprovalType: this.approvalType,
+    }, this.props.extraProperties);
+  }
+}
