@@ -1,0 +1,48 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ros from '@alicloud/ros-cdk-core';
+import * as YAML from 'yaml';
+import { addQwenChatStacks, QWEN_CHAT_PRESETS } from './qwen-chat-presets';
+
+/** Options for {@link synthesizeQwenChat}. */
+export interface SynthesizeQwenChatOptions {
+  /** Where the cloud assembly goes (as `ros-cdk synth` would write it). */
+  readonly assemblyDir: string;
+  /** Where the YAML templates go: `<outDir>/templates/<preset>.template.yaml`. */
+  readonly outDir: string;
+}
+
+/** What {@link synthesizeQwenChat} produced. */
+export interface SynthesizedQwenChat {
+  /** Stack name -> rendered template object. */
+  readonly templates: { readonly [stackName: string]: any };
+  /** Files written (YAML templates), relative to outDir. */
+  readonly files: readonly string[];
+}
+
+/** Render a template object as YAML, the way Compute Nest service templates are written. */
+export function templateToYaml(template: unknown): string {
+  return YAML.stringify(template, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/**
+ * Synthesize every preset stack into a cloud assembly and write each template as YAML. Two runs
+ * give byte-identical files.
+ */
+export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): SynthesizedQwenChat {
+  const app = new ros.App({ outdir: options.assemblyDir, stackTraces: false, treeMetadata: false });
+  const stacks = addQwenChatStacks(app);
+  const assembly = app.synth();
+  const templatesDir = path.join(options.outDir, 'templates');
+  fs.mkdirSync(templatesDir, { recursive: true });
+  const templates: { [stackName: string]: any } = {};
+  const files: string[] = [];
+  stacks.forEach((stack, i) => {
+    const template = assembly.getStackArtifact(stack.artifactId).template;
+    templates[stack.stackName] = template;
+    const file = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile);
+    fs.writeFileSync(path.join(options.outDir, file), templateToYaml(template));
+    files.push(file);
+  });
+  return { templates, files };
+}
