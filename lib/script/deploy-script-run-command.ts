@@ -21,10 +21,22 @@ export interface DeployScriptRunCommandProps {
 }
 
 /**
- * RunCommand content limit, in bytes: ALIYUN::ECS::RunCommand CommandContent "cannot exceed 16 KB"
- * (ROS resource reference, ALIYUN::ECS::RunCommand). The rendered body is checked against it.
+ * RunCommand content limit: "after the custom parameters and the original command content are
+ * encoded in Base64, the total size can be up to 16 KB" (ROS resource reference,
+ * ALIYUN::ECS::RunCommand, https://www.alibabacloud.com/help/doc-detail/173041.htm).
  */
 export const RUN_COMMAND_CONTENT_LIMIT_BYTES = 16 * 1024;
+
+/**
+ * Room kept for the values ROS substitutes into the body at deploy time (the base64 of the
+ * handle's CurlCli, a user name and a password, and the like), in bytes.
+ */
+export const SUBSTITUTED_VALUES_RESERVE_BYTES = 2048;
+
+/** The base64-encoded size the content will have at most, once ROS has substituted the values. */
+export function encodedContentSize(body: string): number {
+  return 4 * Math.ceil((Buffer.byteLength(body, 'utf8') + SUBSTITUTED_VALUES_RESERVE_BYTES) / 3);
+}
 
 /**
  * An `ALIYUN::ECS::RunCommand` that runs a {@link DeployScript} once, synchronously, with a
@@ -52,9 +64,9 @@ export class DeployScriptRunCommand extends ros.Construct {
 }
 
 function checkedContent(script: DeployScript): string {
-  const size = Buffer.byteLength(script.render().body, 'utf8');
+  const size = encodedContentSize(script.render().body);
   if (size > RUN_COMMAND_CONTENT_LIMIT_BYTES) {
-    throw new Error(`DeployScriptRunCommand: the rendered script is ${size} bytes; ALIYUN::ECS::RunCommand allows ${RUN_COMMAND_CONTENT_LIMIT_BYTES}. Remove parts or move work into the image build.`);
+    throw new Error(`DeployScriptRunCommand: the rendered script would be ${size} bytes once base64-encoded (with ${SUBSTITUTED_VALUES_RESERVE_BYTES} bytes kept for substituted values); ALIYUN::ECS::RunCommand allows ${RUN_COMMAND_CONTENT_LIMIT_BYTES}. Remove parts or move work into the image build.`);
   }
   return script.toFnSub();
 }

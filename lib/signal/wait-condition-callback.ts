@@ -34,7 +34,10 @@ export interface WaitConditionCallbackProps {
   readonly startAfter?: ros.RosResource[];
 }
 
-/** ROS limits for ALIYUN::ROS::WaitCondition Timeout, in seconds (ROS resource reference). */
+/**
+ * ROS limits for ALIYUN::ROS::WaitCondition Timeout, in seconds: "Valid values: 1 to 43200"
+ * (ROS resource reference, https://www.alibabacloud.com/help/doc-detail/48502.htm).
+ */
 const MIN_TIMEOUT = 1;
 const MAX_TIMEOUT = 43200;
 
