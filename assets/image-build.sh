@@ -10,7 +10,7 @@
 #   - nginx and htpasswd (httpd-tools) installed
 #   - the model pre-downloaded to the ModelScope cache (MODEL_CACHE)
 #
-# Every download is over verified TLS (https only, no --no-check-certificate) and checked against a
+# Every download is over verified TLS (https only, certificate checks never disabled) and checked against a
 # pinned sha256. Python packages are pinned. The build fails (non-zero exit, message on stderr) if any
 # step fails or if the app does not answer within HEALTH_TIMEOUT seconds.
 #

@@ -177,7 +177,7 @@ export function renderImageBuildScript(props: ImageBuildScriptProps = {}): strin
     throw new Error(`${OWNER}: ${imageBuildScriptPath()} has no '${BEGIN}' ... '${END}' block; restore the markers.`);
   }
   const block = source.slice(begin + BEGIN.length + 1, end);
-  const names = [...block.matchAll(/^param ([A-Z_]+) /gm)].map((m) => m[1]);
+  const names = [...block.matchAll(/^param ([A-Z0-9_]+) /gm)].map((m) => m[1]);
   if (names.join(',') !== IMAGE_BUILD_SCRIPT_PARAMETERS.join(',')) {
     throw new Error(`${OWNER}: the parameter block of assets/image-build.sh declares [${names.join(', ')}] but the renderer `
       + `knows [${IMAGE_BUILD_SCRIPT_PARAMETERS.join(', ')}]; update IMAGE_BUILD_SCRIPT_PARAMETERS and the file together.`);
