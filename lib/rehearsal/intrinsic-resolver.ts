@@ -358,18 +358,26 @@ export class IntrinsicResolver {
 export interface RenderRunCommandScriptProps extends IntrinsicResolverProps {
   /**
    * Logical ID of the ALIYUN::ECS::RunCommand resource.
-   * @default 'InstanceRunCommand'
+   * @default the template's only ALIYUN::ECS::RunCommand resource
    */
   readonly logicalId?: string;
 }
 
 /** The exact text of a RunCommand resource's `CommandContent` after ROS substitution. */
 export function renderRunCommandScript(props: RenderRunCommandScriptProps): string {
-  const logicalId = props.logicalId ?? 'InstanceRunCommand';
+  const logicalId = props.logicalId ?? onlyRunCommand(props.template);
   const resolver = new IntrinsicResolver(props);
   const type = props.template.Resources?.[logicalId]?.Type;
   if (type !== undefined && type !== 'ALIYUN::ECS::RunCommand') {
     throw new Error(`renderRunCommandScript: resource '${logicalId}' is ${type}, expected ALIYUN::ECS::RunCommand`);
   }
   return resolver.resolveString(resolver.resolveResourceProperty(logicalId, 'CommandContent'), `Resources.${logicalId}.Properties.CommandContent`);
+}
+
+function onlyRunCommand(template: RosTemplateDocument): string {
+  const ids = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'ALIYUN::ECS::RunCommand').map(([id]) => id);
+  if (ids.length !== 1) {
+    throw new Error(`renderRunCommandScript: logicalId not given and the template has ${ids.length} ALIYUN::ECS::RunCommand resources (${ids.join(', ')}); give logicalId`);
+  }
+  return ids[0];
 }

@@ -1,0 +1,259 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { requireTool } from './artifact-checks';
+import { NamespaceSandbox } from './namespace-sandbox';
+import { DEFAULT_STAND_INS_DIR, bashQuote as q, standInPath } from './stand-ins';
+
+/** Which stand-in app is placed at the app path. */
+export enum AppStandIn {
+  /** A python3 http server answering 200 on 127.0.0.1:7860. */
+  ANSWERING = 'app.py',
+  /** Accepts connections on 127.0.0.1:7860 and never answers. */
+  SILENT = 'app-silent.py',
+  /** No app file at all (the unit's process exits at once). */
+  NONE = '',
+}
+
+/** Props for {@link runRehearsal}. */
+export interface RehearsalProps {
+  /** The resolved RunCommand script (see `renderRunCommandScript`). */
+  readonly script: string;
+  /**
+   * The stand-in app.
+   * @default AppStandIn.ANSWERING
+   */
+  readonly app?: AppStandIn;
+  /**
+   * The app's directory (the unit's WorkingDirectory); the stand-in is written there as app.py.
+   * @default '/root/Qwen-14B-Chat-Demo'
+   */
+  readonly appDirectory?: string;
+  /**
+   * The python the unit's ExecStart names; a symlink to this machine's python3 is put there.
+   * @default '/usr/local/python3/bin/python3'
+   */
+  readonly pythonPath?: string;
+  /**
+   * The port of the stand-in CurlCli receiver (the CurlCli the script was rendered with must POST there).
+   * @default 8099
+   */
+  readonly receiverPort?: number;
+  /**
+   * Files written inside the sandbox before the script runs (e.g. a broken nginx conf to make a step fail).
+   * @default {}
+   */
+  readonly extraFiles?: Readonly<Record<string, string>>;
+  /**
+   * After the script, probe this nginx port without and with these credentials (curl -K from a 0600 file).
+   * @default - no probe
+   */
+  readonly probe?: { readonly port: number; readonly userName: string; readonly password: string };
+  /**
+   * Files to copy out of the sandbox after the run, into `RehearsalResult.files` (e.g. the htpasswd file).
+   * @default []
+   */
+  readonly collectFiles?: readonly string[];
+  /**
+   * Strings that must never appear in any process's argv: /proc/<pid>/cmdline of every process
+   * is sampled while the rehearsal runs.
+   * @default []
+   */
+  readonly secrets?: readonly string[];
+  /**
+   * Kill everything after this many ms.
+   * @default 300000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Directory of the stand-ins.
+   * @default DEFAULT_STAND_INS_DIR
+   */
+  readonly standInsDir?: string;
+  /**
+   * Called with each progress line (stand-in notices included).
+   * @default - silent
+   */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** One signal the stand-in CurlCli receiver got. */
+export interface ReceivedSignal {
+  /** `status` of the JSON body (SUCCESS or FAILURE), or '' when the body is not JSON. */
+  readonly status: string;
+  /** `reason` (or `data`) of the JSON body. */
+  readonly reason: string;
+  /** The raw body. */
+  readonly body: string;
+  /** Content-Type header. */
+  readonly contentType: string;
+  /** Arrival, in ms after the script started. */
+  readonly atMs: number;
+}
+
+/** What a rehearsal observed. */
+export interface RehearsalResult {
+  /** The script's exit code (-1 when killed by the timeout). */
+  readonly exitCode: number;
+  /** How long the script ran, in ms. */
+  readonly durationMs: number;
+  /** Signals received, in order. */
+  readonly signals: readonly ReceivedSignal[];
+  /** The script's stdout and stderr. */
+  readonly output: string;
+  /** The script's own log file (/var/log/qwen-chat-deploy.log), if written. */
+  readonly deployLog: string;
+  /** Every call of the systemctl stand-in. */
+  readonly systemctlCalls: readonly string[];
+  /** HTTP statuses through nginx after the script (when `probe` was given). */
+  readonly probe?: { readonly noCredentials: string; readonly wrongPassword: string; readonly withCredentials: string; readonly body: string };
+  /** Collected files: sandbox path -> content. */
+  readonly files: Readonly<Record<string, string>>;
+  /** How many /proc samples were taken and which argv (redacted) contained a secret. */
+  readonly argv: { readonly samples: number; readonly processesSeen: number; readonly hits: readonly string[] };
+  /** The sandbox wrapper's own stderr (diagnosis). */
+  readonly wrapperOutput: string;
+}
+
+/** The notice printed when a rehearsal starts: what is real and what is a stand-in. */
+export const STAND_IN_NOTICE = [
+  'rehearsal: running the rendered script in throwaway mount/network/PID namespaces (overlays with tmpfs upper layers',
+  '  on /etc /root /usr/local /var/log /var/lib /run: the host is not written). Real: bash, nginx, htpasswd, curl, base64.',
+  '  STAND-IN systemctl (no systemd here): runs the unit\'s ExecStart in its WorkingDirectory with its Environment, starts/reloads nginx.',
+  '  STAND-IN CurlCli endpoint: a local HTTP receiver on 127.0.0.1 that records the signal.',
+  '  STAND-IN app (no model/GPU here): a small python3 http server at the app path; python3 at the unit\'s path is a symlink to this machine\'s.',
+].join('\n');
+
+/**
+ * Runs the whole rendered script as root in a {@link NamespaceSandbox}, with stand-ins for
+ * systemctl, the CurlCli endpoint and the app, and reports what happened. Linux and root only.
+ */
+export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResult> {
+  for (const [tool, pkg] of [['unshare', 'util-linux'], ['nginx', 'nginx'], ['htpasswd', 'apache2-utils'], ['curl', 'curl'], ['python3', 'python3'], ['ip', 'iproute2']]) {
+    requireTool(tool, pkg);
+  }
+  const dir = props.standInsDir ?? DEFAULT_STAND_INS_DIR;
+  const appDir = props.appDirectory ?? '/root/Qwen-14B-Chat-Demo';
+  const python = props.pythonPath ?? '/usr/local/python3/bin/python3';
+  const port = props.receiverPort ?? 8099;
+  const app = props.app ?? AppStandIn.ANSWERING;
+  const sandbox = new NamespaceSandbox({ env: { REHEARSAL_SYSTEMCTL_LOG: '/run/rehearsal-systemctl.log' } });
+  const progress = props.onProgress ?? (() => undefined);
+  try {
+    const w = sandbox.workDir;
+    const out = path.join(w, 'out');
+    fs.mkdirSync(path.join(w, 'bin'));
+    fs.mkdirSync(out);
+    fs.mkdirSync(path.join(w, 'extra'));
+    fs.mkdirSync(path.join(out, 'files'));
+    fs.copyFileSync(standInPath('systemctl', dir), path.join(w, 'bin', 'systemctl'));
+    fs.chmodSync(path.join(w, 'bin', 'systemctl'), 0o755);
+    fs.writeFileSync(path.join(w, 'script.sh'), props.script, { mode: 0o700 });
+    const realPython = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const lines = [
+      `export PATH=${q(path.join(w, 'bin'))}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      `mkdir -p ${q(appDir)} ${q(path.dirname(python))}`,
+      `ln -sf ${q(realPython)} ${q(python)}`,
+      app === AppStandIn.NONE ? ':' : `cp ${q(standInPath(app, dir))} ${q(`${appDir}/app.py`)}`,
+    ];
+    Object.entries(props.extraFiles ?? {}).forEach(([target, content], i) => {
+      const src = path.join(w, 'extra', String(i));
+      fs.writeFileSync(src, content);
+      lines.push(`install -D -m 0644 ${q(src)} ${q(target)}`);
+    });
+    lines.push(
+      `${q(realPython)} ${q(standInPath('signal-receiver.py', dir))} ${port} ${q(path.join(out, 'signals.jsonl'))} &`,
+      `for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 0.05; done`,
+      `date +%s%3N > ${q(path.join(out, 'start'))}`,
+      'set +e',
+      `bash ${q(path.join(w, 'script.sh'))} > ${q(path.join(out, 'script.out'))} 2>&1 < /dev/null`,
+      `echo $? > ${q(path.join(out, 'exit'))}`,
+      `date +%s%3N > ${q(path.join(out, 'end'))}`,
+      `cp /run/rehearsal-systemctl.log ${q(path.join(out, 'systemctl.log'))} 2>/dev/null`,
+      `cp /var/log/qwen-chat-deploy.log ${q(path.join(out, 'deploy.log'))} 2>/dev/null`,
+    );
+    if (props.probe !== undefined) {
+      const cfg = path.join(w, 'probe.curlrc');
+      const cred = `${props.probe.userName}:${props.probe.password}`.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      fs.writeFileSync(cfg, `user = "${cred}"\n`, { mode: 0o600 });
+      fs.writeFileSync(`${cfg}-wrong`, `user = "${props.probe.userName}:not-the-password"\n`, { mode: 0o600 });
+      const url = `http://127.0.0.1:${props.probe.port}/`;
+      lines.push(
+        `curl -s -o /dev/null -w '%{http_code}' --max-time 10 ${url} > ${q(path.join(out, 'probe-none'))}`,
+        `curl -s -o /dev/null -w '%{http_code}' --max-time 10 -K ${q(`${cfg}-wrong`)} ${url} > ${q(path.join(out, 'probe-wrong'))}`,
+        `curl -s -o ${q(path.join(out, 'probe-body'))} -w '%{http_code}' --max-time 10 -K ${q(cfg)} ${url} > ${q(path.join(out, 'probe-creds'))}`,
+      );
+    }
+    (props.collectFiles ?? []).forEach((f, i) => lines.push(`cp ${q(f)} ${q(path.join(out, 'files', String(i)))} 2>/dev/null`));
+    lines.push('exit 0');
+
+    progress(STAND_IN_NOTICE);
+    const child = sandbox.spawn(lines.join('\n'));
+    let wrapperOutput = '';
+    child.stdout?.on('data', (c: Buffer) => { wrapperOutput += c.toString(); });
+    child.stderr?.on('data', (c: Buffer) => { wrapperOutput += c.toString(); });
+    child.stdin?.end();
+    const secrets = (props.secrets ?? []).filter((s) => s.length > 0).map((s) => Buffer.from(s));
+    const argv = { samples: 0, pids: new Set<string>(), hits: new Set<string>() };
+    const sample = () => {
+      argv.samples++;
+      for (const pid of fs.readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        let cmdline: Buffer;
+        try {
+          cmdline = fs.readFileSync(`/proc/${pid}/cmdline`);
+        } catch {
+          continue;
+        }
+        argv.pids.add(pid);
+        for (const s of secrets) {
+          if (cmdline.includes(s)) {
+            argv.hits.add(`pid ${pid}: ${cmdline.toString().split('\0').join(' ').split(s.toString()).join('<SECRET>').slice(0, 200)}`);
+          }
+        }
+      }
+    };
+    const timer = setInterval(sample, 15);
+    const exit = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), props.timeoutMs ?? 300000);
+      child.on('exit', (code) => { clearTimeout(kill); resolve(code); });
+    });
+    clearInterval(timer);
+    const read = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.readFileSync(path.join(out, f), 'utf8') : '');
+    const start = Number(read('start').trim());
+    const end = Number(read('end').trim());
+    const signals = read('signals.jsonl').split('\n').filter((l) => l.trim() !== '').map((l) => {
+      const raw = JSON.parse(l) as { atMs: number; body: string; contentType: string };
+      let status = '';
+      let reason = '';
+      try {
+        const b = JSON.parse(raw.body) as Record<string, unknown>;
+        status = String(b.status ?? b.Status ?? '');
+        reason = String(b.reason ?? b.data ?? b.Data ?? '');
+      } catch {
+        // not JSON: leave status empty
+      }
+      return { status, reason, body: raw.body, contentType: raw.contentType ?? '', atMs: raw.atMs - start };
+    });
+    const files: Record<string, string> = {};
+    (props.collectFiles ?? []).forEach((f, i) => {
+      const p = path.join(out, 'files', String(i));
+      if (fs.existsSync(p)) files[f] = fs.readFileSync(p, 'utf8');
+    });
+    return {
+      exitCode: read('exit').trim() === '' ? -1 : Number(read('exit').trim()),
+      durationMs: end > 0 ? end - start : -1,
+      signals,
+      output: read('script.out'),
+      deployLog: read('deploy.log'),
+      systemctlCalls: read('systemctl.log').split('\n').filter((l) => l !== ''),
+      probe: props.probe === undefined ? undefined : {
+        noCredentials: read('probe-none'), wrongPassword: read('probe-wrong'), withCredentials: read('probe-creds'), body: read('probe-body'),
+      },
+      files,
+      argv: { samples: argv.samples, processesSeen: argv.pids.size, hits: [...argv.hits] },
+      wrapperOutput: `${wrapperOutput}${exit === 0 ? '' : `\n(wrapper exit ${exit})`}`,
+    };
+  } finally {
+    sandbox.dispose();
+  }
+}
