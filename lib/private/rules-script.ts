@@ -161,3 +161,17 @@ export function commandShape(cmd: ShellCommand): CommandShape {
   const name = i < words.length ? words[i].text.replace(/^.*\//, '') : undefined;
   return { assignments, name, args: words.slice(i + 1), keyword };
 }
+
+/** Shell functions the script defines (`name() {` or `function name {`), name -> body text up to the closing `}`. */
+export function scriptFunctions(script: TemplateScript): Map<string, string> {
+  const src = script.shell.source;
+  const out = new Map<string, string>();
+  for (const m of src.matchAll(/(?:^|\n)[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)[ \t]*(?:\(\))?|([A-Za-z_][\w-]*)[ \t]*\(\))[ \t]*\{?/g)) {
+    const name = m[1] ?? m[2];
+    const start = (m.index ?? 0) + m[0].length;
+    const close = /\n[ \t]*\}/.exec(src.slice(start));
+    const oneLine = /^[^\n]*\}/.exec(src.slice(start));
+    out.set(name, oneLine ? oneLine[0] : src.slice(start, close ? start + close.index : src.length));
+  }
+  return out;
+}

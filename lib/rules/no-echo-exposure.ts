@@ -1,5 +1,5 @@
 import { collectReferences, isNoEcho } from '../private/rules-intrinsics';
-import { commandShape, locate, templateScripts } from '../private/rules-script';
+import { commandShape, locate, scriptFunctions, templateScripts } from '../private/rules-script';
 import { ShellWord } from '../private/rules-shell-lexer';
 import { Finding } from './finding';
 import { TemplateRule } from './template-rule';
@@ -13,7 +13,8 @@ const SAFE_BUILTINS = new Set([
 /**
  * `no-echo-exposure`: a `NoEcho` parameter appears in an Output, on a command line (the argv of a program, visible
  * to every user through ps and /proc/PID/cmdline and in RunCommand's recorded output), or in an `echo`. Shell
- * variables assigned from the parameter (also through `$(...)`) carry the secret on.
+ * variables assigned from the parameter (also through `$(...)`) carry the secret on. Builtins such as printf and
+ * the script's own shell functions run inside bash, so their arguments are not a process's argv.
  */
 export const noEchoExposure: TemplateRule = {
   id: 'no-echo-exposure',
@@ -39,6 +40,7 @@ export const noEchoExposure: TemplateRule = {
       });
       if (secretPlaceholders.size === 0) continue;
       const secretOf = (ph: number) => script.placeholders[ph].parameters.find((p) => isNoEcho(template, p))!;
+      const functions = scriptFunctions(script);
       const taintedVars = new Map<string, string>();
       const secretIn = (w: ShellWord): string | undefined => {
         const ph = w.placeholders.find((p) => secretPlaceholders.has(p));
@@ -66,7 +68,7 @@ export const noEchoExposure: TemplateRule = {
         for (const w of [nameWord, ...shape.args]) {
           const secret = w && secretIn(w);
           if (!secret) continue;
-          if (shape.name !== 'echo' && SAFE_BUILTINS.has(shape.name)) continue;
+          if (shape.name !== 'echo' && (SAFE_BUILTINS.has(shape.name) || functions.has(shape.name))) continue;
           const how = shape.name === 'echo' ? 'echo prints it to the command output that RunCommand records' : `it is in the argv of ${shape.name}, readable by any user via ps and /proc/PID/cmdline`;
           findings.push({
             ruleId: this.id,

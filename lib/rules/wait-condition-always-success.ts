@@ -1,4 +1,4 @@
-import { commandShape, locate, templateScripts, TemplateScript, displayText } from '../private/rules-script';
+import { commandShape, displayText, locate, scriptFunctions, templateScripts, TemplateScript } from '../private/rules-script';
 import { ShellCommand } from '../private/rules-shell-lexer';
 import { Finding } from './finding';
 import { TemplateRule } from './template-rule';
@@ -16,18 +16,19 @@ interface Loop {
 function fallThroughLoops(script: TemplateScript): Array<{ header: ShellCommand; done: ShellCommand }> {
   const text = script.shell.source;
   const stack: Loop[] = [];
+  const exiting = new Set([...scriptFunctions(script)].filter(([, body]) => /\b(exit|FAILURE)\b/.test(body)).map(([name]) => name));
   const result: Array<{ header: ShellCommand; done: ShellCommand }> = [];
   for (const cmd of script.shell.commands) {
     const first = cmd.words[0]?.text;
     const shape = commandShape(cmd);
     if (first === 'for' || first === 'while' || first === 'until') {
       const header = text.slice(cmd.start, cmd.end).trim();
-      stack.push({ header: cmd, unbounded: /^(while\s+(true|:)|until\s+false)\b/.test(header), hasBreak: false, hasExit: false });
+      stack.push({ header: cmd, unbounded: /^(while\s+(true|:)|until\s+false)(?=[\s;]|$)/.test(header), hasBreak: false, hasExit: false });
       continue;
     }
     if (stack.length > 0) {
       if (shape.name === 'break') stack[stack.length - 1].hasBreak = true;
-      if (shape.name === 'exit' || shape.name === 'return' || /\bFAILURE\b/.test(text.slice(cmd.start, cmd.end))) {
+      if (shape.name === 'exit' || shape.name === 'return' || (shape.name !== undefined && exiting.has(shape.name)) || /\bFAILURE\b/.test(text.slice(cmd.start, cmd.end))) {
         for (const l of stack) l.hasExit = true;
       }
     }
