@@ -1,0 +1,97 @@
+/**
+ * The benchmark's floor: the same template as `QwenChatStack` built from raw L1 `Ros*` classes and
+ * literal values, with no validation, catalogs or script rendering. The script body, parameters,
+ * description and metadata are literals captured once (bench/baseline-literals.ts, written by
+ * bench/capture-baseline.ts); bench/bench.ts asserts both templates are equal before timing.
+ */
+import * as ros from '@alicloud/ros-cdk-core';
+import * as ecs from '@alicloud/ros-cdk-ecs';
+import * as rosRos from '@alicloud/ros-cdk-ros';
+import { DESCRIPTION, METADATA, PARAMETERS, SCRIPT_BODY } from './baseline-literals';
+
+/** Template parameter keys -> RosParameterProps keys. */
+const PARAMETER_KEYS: { [templateKey: string]: string } = {
+  Type: 'type', Default: 'defaultValue', AllowedValues: 'allowedValues', AllowedPattern: 'allowedPattern',
+  Label: 'label', Description: 'description', NoEcho: 'noEcho', MinLength: 'minLength', MaxLength: 'maxLength',
+  MinValue: 'minValue', MaxValue: 'maxValue', ConstraintDescription: 'constraintDescription',
+  AssociationProperty: 'associationProperty', AssociationPropertyMetadata: 'associationPropertyMetadata',
+};
+
+/** A stack that renders the same template as `new QwenChatStack(app, id)` with default props. */
+export class BaselineStack extends ros.Stack {
+  constructor(scope: ros.Construct, id: string) {
+    super(scope, id);
+    new ros.RosInfo(this, ros.RosInfo.description, DESCRIPTION);
+    const p: { [name: string]: ros.RosParameter } = {};
+    for (const [name, spec] of Object.entries(PARAMETERS)) {
+      const props: { [key: string]: any } = {};
+      for (const [k, v] of Object.entries(spec)) {
+        const key = PARAMETER_KEYS[k];
+        if (!key) throw new Error(`BaselineStack: parameter ${name} has key ${k} the baseline does not map; add it to PARAMETER_KEYS.`);
+        props[key] = v;
+      }
+      p[name] = new ros.RosParameter(this, name, props as ros.RosParameterProps);
+    }
+    const stackName = ros.Fn.ref('ALIYUN::StackName');
+
+    const vpc = new ecs.RosVPC(this, 'EcsVpc', { vpcName: stackName, cidrBlock: p.VpcCidrBlock.valueAsString }, true);
+    const vsw = new ecs.RosVSwitch(this, 'EcsVSwitch', {
+      vSwitchName: stackName, vpcId: vpc.ref, zoneId: p.ZoneId.valueAsString, cidrBlock: p.VSwitchCidrBlock.valueAsString,
+    }, true);
+    const sg = new ecs.RosSecurityGroup(this, 'EcsSecurityGroup', {
+      securityGroupName: stackName,
+      vpcId: vpc.ref,
+      securityGroupIngress: [{
+        portRange: '5000/5000', priority: 1, sourceCidrIp: p.SourceCidrIp.valueAsString, ipProtocol: 'tcp', nicType: 'intranet',
+      }],
+      securityGroupEgress: [{ portRange: '-1/-1', priority: 1, ipProtocol: 'all', destCidrIp: '0.0.0.0/0', nicType: 'intranet' }],
+    }, true);
+    const group = new ecs.RosInstanceGroup(this, 'EcsInstanceGroup', {
+      instanceName: ros.Fn.join('-', [stackName, '[1,4]']),
+      ioOptimized: 'optimized',
+      instanceChargeType: p.PayType.valueAsString,
+      periodUnit: p.PayPeriodUnit.valueAsString,
+      period: p.PayPeriod.valueAsNumber,
+      vpcId: vpc.ref,
+      zoneId: p.ZoneId.valueAsString,
+      vSwitchId: vsw.ref,
+      securityGroupId: sg.ref,
+      systemDiskCategory: 'cloud_essd',
+      systemDiskSize: 200,
+      maxAmount: 1,
+      imageId: 'centos_7',
+      instanceType: p.EcsInstanceType.valueAsString,
+      password: p.InstancePassword.valueAsString,
+      allocatePublicIp: true,
+      internetMaxBandwidthOut: 2,
+    }, true);
+    const handle = new rosRos.RosWaitConditionHandle(this, 'WaitConditionHandle', {}, true);
+    const wait = new rosRos.RosWaitCondition(this, 'WaitCondition', { handle: handle.ref, count: 1, timeout: 3250 }, true);
+    wait.addRosDependency(group.logicalId);
+    new ecs.RosRunCommand(this, 'InstanceRunCommand', {
+      type: 'RunShellScript',
+      sync: true,
+      instanceIds: ros.Token.asList(group.attrInstanceIds),
+      commandContent: ros.Fn.sub(SCRIPT_BODY, {
+        CurlCliBase64: ros.Fn.base64Encode(ros.Token.asString(handle.attrCurlCli)),
+        UserNameBase64: ros.Fn.base64Encode(p.UserName.valueAsString),
+        PasswordBase64: ros.Fn.base64Encode(p.Password.valueAsString),
+      }),
+      timeout: 2410,
+    }, true);
+    const endpoint = (name: string, ips: ros.IResolvable, description: { en: string; 'zh-cn': string }) =>
+      new ros.RosOutput(this, name, {
+        description: description as unknown as string,
+        value: ros.Fn.sub('http://${ServerAddress}:5000', { ServerAddress: ros.Fn.select(0, ips as unknown as string[]) }),
+      });
+    endpoint('Endpoint', group.attrPublicIps, {
+      en: 'Public address of the chat demo (HTTP basic auth with UserName and Password)',
+      'zh-cn': '对话演示的公网访问地址（使用软件登录名和密码进行 HTTP 基本认证）',
+    });
+    endpoint('PrivateEndpoint', group.attrPrivateIps, {
+      en: 'Private address of the chat demo, reachable inside the VPC',
+      'zh-cn': '对话演示的内网访问地址，在专有网络内可达',
+    });
+    this.templateOptions.metadata = METADATA;
+  }
+}

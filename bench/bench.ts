@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: synth performance of the library, measured in one run on this machine.
+ *
+ * 1. In-process synth time of QwenChatStack (median of RUNS) against BaselineStack, the same template
+ *    built from raw L1 `Ros*` classes and literals (templates asserted equal first). Target: ratio <= 1.5.
+ * 2. Cold wall time of the cdk.json `app` command (`node dist/bin/qwen-chat.js`, built first by
+ *    `tsc -p tsconfig.build.json`) against the floor, `node` loading the ROS CDK modules and doing
+ *    nothing; also `ts-node --transpile-only bin/qwen-chat.ts` for comparison. Target: ratio <= 1.5.
+ * 3. Per-stack synth time with 1, 10 and 50 QwenChatStacks in one app. Target: at 50 <= 1.3 x at 1.
+ *
+ * Flags: `--runs N` (default 25), `--cold-runs N` (default 11), `--json FILE` (write the figures),
+ * `--strict` (exit 1 when a target is missed), `--no-build` (use the existing dist/).
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { isDeepStrictEqual } from 'util';
+import * as ros from '@alicloud/ros-cdk-core';
+import { QwenChatStack } from '../lib';
+import { BaselineStack } from './baseline-stack';
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = Math.max(20, option('--runs', 25));
+const COLD_RUNS = option('--cold-runs', 11);
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-bench-'));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+let outdirCount = 0;
+const freshOutdir = () => {
+  const dir = path.join(TMP, `out-${outdirCount++}`);
+  fs.mkdirSync(dir);
+  return dir;
+};
+
+/** Builds and synthesizes an app with `count` stacks made by `make`; returns ms and the templates. */
+function synthApp(count: number, make: (app: ros.App, id: string) => ros.Stack): { ms: number; templates: any[] } {
+  const start = performance.now();
+  const app = new ros.App({ outdir: freshOutdir(), stackTraces: false });
+  const stacks: ros.Stack[] = [];
+  for (let i = 0; i < count; i++) stacks.push(make(app, count === 1 ? 'QwenChatStack' : `QwenChatStack${i}`));
+  const assembly = app.synth();
+  const elapsed = performance.now() - start;
+  return { ms: elapsed, templates: stacks.map((s) => assembly.getStackArtifact(s.artifactId).template) };
+}
+const library = (app: ros.App, id: string) => new QwenChatStack(app, id);
+const baseline = (app: ros.App, id: string) => new BaselineStack(app, id);
+
+interface Result { name: string; value: number; target: number; pass: boolean; detail: string }
+const results: Result[] = [];
+const report = (name: string, value: number, target: number, detail: string) => {
+  const pass = value <= target;
+  results.push({ name, value, target, pass, detail });
+  console.log(`${pass ? 'PASS' : 'MISS'}  ${name}: ${value.toFixed(2)} (target <= ${target})  ${detail}`);
+};
+
+// --- 1. in-process synth: library vs L1 baseline ---------------------------------------------
+const lib0 = synthApp(1, library);
+const base0 = synthApp(1, baseline);
+if (!isDeepStrictEqual(lib0.templates[0], base0.templates[0])) {
+  console.error('bench: BaselineStack no longer renders the same template as QwenChatStack; re-run\n'
+    + '  npx ts-node --transpile-only bench/capture-baseline.ts\nand update bench/baseline-stack.ts until they are equal.');
+  process.exit(2);
+}
+console.log(`templates equal: QwenChatStack == BaselineStack (${JSON.stringify(lib0.templates[0]).length} bytes)`);
+console.log(`first (cold, in-process) synth: library ${ms(lib0.ms)}, baseline ${ms(base0.ms)}`);
+for (let i = 0; i < 5; i++) { synthApp(1, library); synthApp(1, baseline); } // warm up the JIT
+const libTimes: number[] = [];
+const baseTimes: number[] = [];
+for (let i = 0; i < RUNS; i++) { // interleaved, so drift in machine load hits both alike
+  libTimes.push(synthApp(1, library).ms);
+  baseTimes.push(synthApp(1, baseline).ms);
+}
+const libMedian = median(libTimes);
+const baseMedian = median(baseTimes);
+console.log(`\n1. in-process synth, median of ${RUNS}: QwenChatStack ${ms(libMedian)}, L1 baseline ${ms(baseMedian)}`);
+report('synth ratio library/baseline', libMedian / baseMedian, 1.5, `(${ms(libMedian)} / ${ms(baseMedian)})`);
+
+// --- 2. cold wall time of the app command vs the floor ------------------------------------------
+if (!flag('--no-build')) {
+  const t = performance.now();
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  console.log(`\nbuilt dist/ with tsc -p tsconfig.build.json in ${ms(performance.now() - t)}`);
+}
+const appJs = path.join(ROOT, 'dist/bin/qwen-chat.js');
+if (!fs.existsSync(appJs)) {
+  console.error(`bench: ${appJs} is missing; run npm run build (bin/qwen-chat.ts compiled by tsconfig.build.json).`);
+  process.exit(2);
+}
+const FLOOR = "require('@alicloud/ros-cdk-core'); require('@alicloud/ros-cdk-ecs'); require('@alicloud/ros-cdk-ros');";
+function coldRun(argv: string[]): number {
+  const outdir = freshOutdir();
+  const start = performance.now();
+  const r = spawnSync(process.execPath, argv, { cwd: ROOT, env: { ...process.env, CDK_OUTDIR: outdir }, encoding: 'utf8' });
+  const elapsed = performance.now() - start;
+  if (r.status !== 0) {
+    throw new Error(`bench: node ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return elapsed;
+}
+function coldMedian(argv: string[]): number {
+  coldRun(argv); // fill the OS file cache; "cold" here means a new process, not an empty page cache
+  return median(Array.from({ length: COLD_RUNS }, () => coldRun(argv)));
+}
+const floor = coldMedian(['-e', FLOOR]);
+const appCold = coldMedian([appJs]);
+const tsNodeCold = coldMedian(['-r', 'ts-node/register/transpile-only', 'bin/qwen-chat.ts']);
+const templatesWritten = fs.readdirSync(path.join(TMP, `out-${outdirCount - 1}`)).filter((f) => f.endsWith('.template.json')).length;
+console.log(`\n2. cold wall time, median of ${COLD_RUNS} new processes (the app writes ${templatesWritten} templates):`);
+console.log(`   floor  node -e "<require the 3 ROS CDK modules>"           ${ms(floor)}`);
+console.log(`   app    node dist/bin/qwen-chat.js                          ${ms(appCold)}`);
+console.log(`   app    node -r ts-node/register/transpile-only bin/qwen-chat.ts  ${ms(tsNodeCold)}`);
+console.log(`   compiled JS is ${appCold < tsNodeCold ? 'faster' : 'slower'} than ts-node by ${ms(Math.abs(tsNodeCold - appCold))}`
+  + ' (ts-node loads the TypeScript compiler and transpiles every lib/ file on each start)');
+report('cold app/floor ratio', appCold / floor, 1.5, `(${ms(appCold)} / ${ms(floor)})`);
+
+// --- 3. per-stack synth time with 1, 10, 50 stacks ------------------------------------------
+const perStack: { [n: number]: number } = {};
+for (const [n, reps] of [[1, RUNS], [10, 7], [50, 5]] as const) {
+  synthApp(n, library);
+  perStack[n] = median(Array.from({ length: reps }, () => synthApp(n, library).ms)) / n;
+}
+console.log(`\n3. per-stack synth time: 1 stack ${ms(perStack[1])}, 10 stacks ${ms(perStack[10])}, 50 stacks ${ms(perStack[50])}`);
+report('per-stack at 50 / at 1', perStack[50] / perStack[1], 1.3, `(${ms(perStack[50])} / ${ms(perStack[1])})`);
+
+fs.rmSync(TMP, { recursive: true, force: true });
+const jsonIndex = args.indexOf('--json');
+if (jsonIndex >= 0) {
+  fs.writeFileSync(args[jsonIndex + 1], JSON.stringify({
+    node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model,
+    synth: { runs: RUNS, libraryMs: libMedian, baselineMs: baseMedian },
+    cold: { runs: COLD_RUNS, floorMs: floor, appMs: appCold, tsNodeMs: tsNodeCold },
+    perStackMs: perStack, results,
+  }, null, 2));
+}
+const missed = results.filter((r) => !r.pass);
+console.log(`\n${missed.length === 0 ? 'all targets met' : `${missed.length} target(s) missed: ${missed.map((r) => r.name).join(', ')}`}`);
+if (flag('--strict') && missed.length > 0) process.exit(1);
