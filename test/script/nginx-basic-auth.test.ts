@@ -1,0 +1,236 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ScriptPhase } from '../../lib/script/deploy-script';
+import { HealthCheck } from '../../lib/script/health-check';
+import { NginxBasicAuth, NginxBasicAuthProps } from '../../lib/script/nginx-basic-auth';
+import { ScriptCommands, ScriptFile } from '../../lib/script/script-file';
+import { ScriptValue } from '../../lib/script/script-value';
+import { esc, requireTool, run, tmpDir } from './script-test-support';
+
+const userName = ScriptValue.fromToken('UserName', 'u');
+const password = ScriptValue.fromToken('Password', 'p', { secret: true });
+const BASE: NginxBasicAuthProps = { userName, password };
+
+/** The default site, exact. */
+const DEFAULT_SITE = [
+  '# Rendered by ros-cdk-qwen-chat: HTTP basic auth in front of the app.',
+  'map $http_upgrade $qwen_connection_upgrade_5000 {',
+  '    default upgrade;',
+  "    ''      close;",
+  '}',
+  '',
+  'server {',
+  '    listen 5000;',
+  '    server_name _;',
+  '',
+  '    auth_basic "Qwen Chat";',
+  '    auth_basic_user_file /etc/nginx/password;',
+  '',
+  '    location / {',
+  '        proxy_pass http://127.0.0.1:7860;',
+  '        proxy_http_version 1.1;',
+  '        proxy_set_header Upgrade $http_upgrade;',
+  '        proxy_set_header Connection $qwen_connection_upgrade_5000;',
+  '        proxy_set_header Host $host;',
+  '        proxy_set_header X-Real-IP $remote_addr;',
+  '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+  '        proxy_set_header X-Forwarded-Proto $scheme;',
+  '        proxy_buffering off;',
+  '        proxy_cache off;',
+  '        proxy_read_timeout 3600s;',
+  '        proxy_send_timeout 3600s;',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+/** The htpasswd step with defaults, exact (bash as it runs, before Fn::Sub escaping). */
+const DEFAULT_HTPASSWD_STEP = [
+  '# A user name that htpasswd would misread is refused here too (the parameter pattern refuses it first).',
+  'case "$user_name" in',
+  "  '' | -* | *:* | *[!A-Za-z0-9_.@-]*) qwen_fail 'the user name is empty or has a character other than letters, digits and _.@-' ;;",
+  'esac',
+  "install -d -m 0755 '/etc/nginx'",
+  "qwen_htpasswd_tmp=\"$(mktemp '/etc/nginx/password.XXXXXX')\"",
+  '# The password goes to htpasswd on stdin (-i), hashed with bcrypt (-B): never in argv.',
+  'printf \'%s\\n\' "$password" | htpasswd -i -B -C 10 -c "$qwen_htpasswd_tmp" "$user_name"',
+  '# The nginx workers read the file through their group.',
+  'qwen_nginx_group="$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)"',
+  'chgrp "$qwen_nginx_group" "$qwen_htpasswd_tmp"',
+  'chmod 0640 "$qwen_htpasswd_tmp"',
+  "mv -f \"$qwen_htpasswd_tmp\" '/etc/nginx/password'",
+].join('\n');
+
+describe('NginxBasicAuth', () => {
+  test('renderSite with defaults (exact)', () => {
+    const n = new NginxBasicAuth(BASE);
+    expect(n.listenPort).toBe(5000);
+    expect(n.upstreamPort).toBe(7860);
+    expect(n.sitePath).toBe('/etc/nginx/conf.d/5000.conf');
+    expect(n.htpasswdPath).toBe('/etc/nginx/password');
+    expect(n.userName).toBe(userName);
+    expect(n.renderSite()).toBe(DEFAULT_SITE);
+  });
+
+  test('renderSite with every prop (the map variable follows the port, so two sites do not clash)', () => {
+    const site = new NginxBasicAuth({
+      ...BASE, listenPort: 8080, upstreamHost: 'localhost', upstreamPort: 9000, realm: 'Demo (staff)', proxyReadTimeoutSeconds: 60,
+      htpasswdPath: '/etc/nginx/demo.htpasswd',
+    }).renderSite();
+    expect(site).toContain('map $http_upgrade $qwen_connection_upgrade_8080 {\n');
+    expect(site).toContain('    listen 8080;\n');
+    expect(site).toContain('    auth_basic "Demo (staff)";\n');
+    expect(site).toContain('    auth_basic_user_file /etc/nginx/demo.htpasswd;\n');
+    expect(site).toContain('        proxy_pass http://localhost:9000;\n');
+    expect(site).toContain('        proxy_set_header Connection $qwen_connection_upgrade_8080;\n');
+    expect(site).toContain('        proxy_read_timeout 60s;\n');
+    expect(site).toContain('        proxy_send_timeout 60s;\n');
+  });
+
+  test('parts in order: site file, htpasswd step, nginx -t and restart, 401 check, 200 check with credentials', () => {
+    const n = new NginxBasicAuth({ ...BASE, healthCheckTimeoutSeconds: 30 });
+    const [site, htpasswd, start, refuse, serve] = n.parts;
+    expect(n.parts).toHaveLength(5);
+    expect(site).toBeInstanceOf(ScriptFile);
+    expect((site as ScriptFile).path).toBe('/etc/nginx/conf.d/5000.conf');
+    expect((site as ScriptFile).content).toBe(DEFAULT_SITE);
+    expect((site as ScriptFile).mode).toBe('0644');
+
+    expect(htpasswd).toBeInstanceOf(ScriptCommands);
+    expect(htpasswd.phase).toBe(ScriptPhase.COMMANDS);
+    expect(htpasswd.description).toBe('write htpasswd file /etc/nginx/password');
+    expect(htpasswd.values).toEqual([userName, password]);
+    expect(htpasswd.requiredCommands).toEqual(['htpasswd', 'mktemp', 'chmod', 'chgrp', 'id']);
+    expect(htpasswd.renderCommands()).toBe(DEFAULT_HTPASSWD_STEP);
+
+    expect(start.phase).toBe(ScriptPhase.SERVICES);
+    expect(start.budgetSeconds).toBe(90);
+    expect(start.description).toBe('start nginx on port 5000');
+    expect(start.renderCommands()).toBe([
+      '# SELinux (when enforcing) refuses nginx connections to the upstream unless this is set.',
+      'if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then',
+      '  setsebool -P httpd_can_network_connect 1',
+      'fi',
+      "nginx -t || qwen_fail 'nginx -t rejected the configuration'",
+      'systemctl enable nginx',
+      'systemctl restart nginx',
+    ].join('\n'));
+
+    expect(refuse).toBeInstanceOf(HealthCheck);
+    expect((refuse as HealthCheck).url).toBe('http://127.0.0.1:5000/');
+    expect((refuse as HealthCheck).expectStatus).toBe(401);
+    expect((refuse as HealthCheck).timeoutSeconds).toBe(30);
+    expect(refuse.values).toEqual([]);
+    expect(serve).toBeInstanceOf(HealthCheck);
+    expect((serve as HealthCheck).expectStatus).toBe(200);
+    expect(serve.values).toEqual([userName, password]);
+    expect(serve.renderCommands()).toContain('qwen_curl_credentials user_name password | curl');
+  });
+
+  test('the password is never an argument: only the printf builtin sees it, htpasswd reads stdin (-i) and hashes with bcrypt (-B)', () => {
+    const lines = new NginxBasicAuth(BASE).parts.map((p) => p.renderCommands()).join('\n').split('\n');
+    const withPassword = lines.filter((l) => /\$\{?password\b/.test(l));
+    expect(withPassword).toEqual(['printf \'%s\\n\' "$password" | htpasswd -i -B -C 10 -c "$qwen_htpasswd_tmp" "$user_name"']);
+    const htpasswdLine = lines.find((l) => l.includes('htpasswd -'))!;
+    expect(htpasswdLine.split('|')[1]).not.toContain('password"');
+    expect(htpasswdLine).toMatch(/htpasswd -i -B /);
+    expect(lines.join('\n')).not.toMatch(/htpasswd[^|\n]*-b/);
+  });
+
+  test('nginx -t accepts the rendered site inside an http block', () => {
+    requireTool('nginx', 'nginx');
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'logs'));
+    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: path.join(dir, 'password') });
+    fs.writeFileSync(path.join(dir, 'site.conf'), n.renderSite());
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), [
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/logs/error.log;`,
+      'events {}',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
+      `  include ${dir}/site.conf;`,
+      '}',
+    ].join('\n'));
+    const r = run('nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'logs', 'error.log')]);
+    expect(r.stderr).toContain('syntax is ok');
+    expect(r.stderr).toContain('test is successful');
+    expect(r.status).toBe(0);
+  });
+
+  test('the htpasswd step, run by bash, writes a bcrypt entry that htpasswd -v accepts, mode 0640', () => {
+    requireTool('htpasswd', 'apache2-utils');
+    const dir = tmpDir();
+    const file = path.join(dir, 'etc', 'password');
+    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: file, bcryptCost: 4 });
+    const pw = "Pa$$w0rd'`\"\\x";
+    const r = run('bash', ['-c', [
+      'set -euo pipefail',
+      'qwen_fail() { echo "FAIL $1"; exit 3; }',
+      'user_name="$(cat)"; password="${user_name#*:}"; user_name="${user_name%%:*}"',
+      n.parts[1].renderCommands(),
+    ].join('\n')], `admin:${pw}`);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain(pw);
+    const entry = fs.readFileSync(file, 'utf8');
+    expect(entry).toMatch(/^admin:\$2y\$04\$/);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('640');
+    expect(run('htpasswd', ['-v', '-i', file, 'admin'], `${pw}\n`).status).toBe(0);
+    expect(run('htpasswd', ['-v', '-i', file, 'admin'], 'wrong\n').status).not.toBe(0);
+  });
+
+  test.each([[''], ['-x'], ['a:b'], ['a b'], ['$(id)'], ['é']])('the htpasswd step refuses the user name %p before htpasswd runs', (name) => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'password');
+    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: file });
+    const r = run('bash', ['-c', [
+      'set -euo pipefail',
+      'qwen_fail() { echo "FAIL $1"; exit 3; }',
+      'user_name="$(cat)"; password=secret',
+      n.parts[1].renderCommands(),
+    ].join('\n')], name);
+    expect(r.stdout).toBe('FAIL the user name is empty or has a character other than letters, digits and _.@-\n');
+    expect(r.status).toBe(3);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  describe('validation', () => {
+    test.each([
+      ['listenPort', 0], ['listenPort', 70000], ['listenPort', 1.5], ['upstreamPort', 0], ['upstreamPort', 65536],
+    ] as const)('%s %p', (prop, value) => {
+      expect(() => new NginxBasicAuth({ ...BASE, [prop]: value })).toThrow(new RegExp(`NginxBasicAuth: ${prop} ${esc(String(value))} is not allowed: give a whole port number from 1 to 65535`));
+    });
+
+    test.each([['a b'], ['127.0.0.1;'], ['']])('upstreamHost %p', (upstreamHost) => {
+      expect(() => new NginxBasicAuth({ ...BASE, upstreamHost })).toThrow(new RegExp(`NginxBasicAuth: upstreamHost '${esc(upstreamHost)}' is not allowed`));
+    });
+
+    test.each([['say "hi"'], [''], ['请输入用户和密码'], ['x'.repeat(65)], ['a;b']])('realm %p', (realm) => {
+      expect(() => new NginxBasicAuth({ ...BASE, realm })).toThrow(new RegExp(`NginxBasicAuth: realm '${esc(realm)}' is not allowed`));
+    });
+
+    test.each([[0], [1.5]])('proxyReadTimeoutSeconds %p', (v) => {
+      expect(() => new NginxBasicAuth({ ...BASE, proxyReadTimeoutSeconds: v })).toThrow(new RegExp(`NginxBasicAuth: proxyReadTimeoutSeconds ${esc(String(v))} is not allowed`));
+    });
+
+    test('sitePath and htpasswdPath', () => {
+      expect(() => new NginxBasicAuth({ ...BASE, sitePath: 'conf.d/x.conf' })).toThrow(/NginxBasicAuth: sitePath 'conf\.d\/x\.conf' is not allowed/);
+      expect(() => new NginxBasicAuth({ ...BASE, htpasswdPath: '/etc/nginx/pass word' })).toThrow(/NginxBasicAuth: htpasswdPath '\/etc\/nginx\/pass word' is not allowed/);
+    });
+
+    test.each([[3], [18], [10.5]])('bcryptCost %p', (bcryptCost) => {
+      expect(() => new NginxBasicAuth({ ...BASE, bcryptCost })).toThrow(new RegExp(`NginxBasicAuth: bcryptCost ${esc(String(bcryptCost))} is not allowed: give a whole number from 4 to 17`));
+    });
+
+    test('a password value that is not secret', () => {
+      expect(() => new NginxBasicAuth({ userName, password: ScriptValue.fromToken('Password', 'p') }))
+        .toThrow(/NginxBasicAuth: password 'Password' is not marked secret/);
+    });
+
+    test('a health-check timeout out of range is refused by the checks it makes', () => {
+      expect(() => new NginxBasicAuth({ ...BASE, healthCheckTimeoutSeconds: 0 })).toThrow(/HealthCheck: timeoutSeconds 0 is not allowed/);
+    });
+  });
+});
