@@ -2,13 +2,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
 import * as YAML from 'yaml';
+import { qwenChatServicePackage } from './computenest/qwen-chat-service-package';
+import { writeServiceFolder } from './computenest/write-service-folder';
 import { addQwenChatStacks, QWEN_CHAT_PRESETS } from './qwen-chat-presets';
 
 /** Options for {@link synthesizeQwenChat}. */
 export interface SynthesizeQwenChatOptions {
   /** Where the cloud assembly goes (as `ros-cdk synth` would write it). */
   readonly assemblyDir: string;
-  /** Where the YAML templates go: `<outDir>/templates/<preset>.template.yaml`. */
+  /**
+   * Where the output goes: the YAML templates to `<outDir>/templates/<preset>.template.yaml`, and
+   * one Compute Nest service folder per preset to `<outDir>/services/<stack name>/`.
+   */
   readonly outDir: string;
 }
 
@@ -16,7 +21,7 @@ export interface SynthesizeQwenChatOptions {
 export interface SynthesizedQwenChat {
   /** Stack name -> rendered template object. */
   readonly templates: { readonly [stackName: string]: any };
-  /** Files written (YAML templates), relative to outDir. */
+  /** Files written (YAML templates, service folders), relative to outDir. */
   readonly files: readonly string[];
 }
 
@@ -43,6 +48,15 @@ export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): Synthesi
     const file = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile);
     fs.writeFileSync(path.join(options.outDir, file), templateToYaml(template));
     files.push(file);
+  });
+  stacks.forEach((stack, i) => {
+    const serviceDir = path.join(options.outDir, 'services', stack.stackName);
+    fs.rmSync(serviceDir, { recursive: true, force: true });
+    const written = writeServiceFolder(serviceDir, qwenChatServicePackage({
+      template: templates[stack.stackName],
+      model: QWEN_CHAT_PRESETS[i].model,
+    }));
+    files.push(...written.map((f) => path.relative(options.outDir, f)));
   });
   return { templates, files };
 }

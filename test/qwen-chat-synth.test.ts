@@ -14,14 +14,27 @@ describe('synthesizeQwenChat (npm run synth)', () => {
   const first = synthOnce();
   const second = synthOnce();
 
-  test('writes one YAML template per preset, at the documented path', () => {
-    expect(first.result.files).toEqual(QWEN_CHAT_PRESETS.map((p) => `templates/${p.templateFile}`));
+  test('writes one YAML template and one service folder per preset, at the documented paths', () => {
+    expect(first.result.files).toEqual([
+      ...QWEN_CHAT_PRESETS.map((p) => `templates/${p.templateFile}`),
+      ...QWEN_CHAT_PRESETS.flatMap((p) => [`services/${p.stackName}/config.yaml`, `services/${p.stackName}/templates/template.yaml`]),
+    ]);
     for (const file of first.result.files) {
       expect(fs.existsSync(path.join(first.dir, 'out', file))).toBe(true);
     }
   });
 
-  test('two runs give byte-identical YAML and assembly templates', () => {
+  test("each service folder's template is the preset's template", () => {
+    for (const p of QWEN_CHAT_PRESETS) {
+      const text = fs.readFileSync(path.join(first.dir, 'out', 'services', p.stackName, 'templates', 'template.yaml'), 'utf8');
+      expect(YAML.parse(text)).toEqual(first.result.templates[p.stackName]);
+      const config = YAML.parse(fs.readFileSync(path.join(first.dir, 'out', 'services', p.stackName, 'config.yaml'), 'utf8'));
+      expect(config.Service.DeployMetadata.TemplateConfigs[0].Url).toBe('templates/template.yaml');
+    }
+  });
+
+  test('two runs give byte-identical YAML, service folders and assembly templates', () => {
+    expect(second.result.files).toEqual(first.result.files);
     for (const file of first.result.files) {
       const a = fs.readFileSync(path.join(first.dir, 'out', file));
       const b = fs.readFileSync(path.join(second.dir, 'out', file));
@@ -36,8 +49,8 @@ describe('synthesizeQwenChat (npm run synth)', () => {
   });
 
   test('the YAML reads back as the assembly template', () => {
-    QWEN_CHAT_PRESETS.forEach((p, i) => {
-      const yamlText = fs.readFileSync(path.join(first.dir, 'out', first.result.files[i]), 'utf8');
+    QWEN_CHAT_PRESETS.forEach((p) => {
+      const yamlText = fs.readFileSync(path.join(first.dir, 'out', 'templates', p.templateFile), 'utf8');
       const json = JSON.parse(fs.readFileSync(path.join(first.dir, 'cdk.out', `${p.stackName}.template.json`), 'utf8'));
       expect(YAML.parse(yamlText)).toEqual(json);
     });
