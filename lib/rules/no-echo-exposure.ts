@@ -75,7 +75,7 @@ export const noEchoExposure: TemplateRule = {
             target: script.resource,
             targetKind: 'resource',
             message: `NoEcho parameter ${secret} reaches a command line in ${script.property}: ${how} (${locate(script, cmd.start, cmd.end)}).`,
-            fix: `pass it on stdin (printf '%s\\n' "$secret" | ${shape.name === 'echo' ? 'program' : shape.name} --read-from-stdin) or in a file with mode 0600, never as an argument or in echo.`,
+            fix: `pass it on stdin (printf '%s\\n' "$secret" | a program that reads it there, e.g. htpasswd -i) or in a file with mode 0600; never as an argument or in echo.`,
           });
           break;
         }
