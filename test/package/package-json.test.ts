@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT } from './support/package-copy';
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const ROS_CDK = ['@alicloud/ros-cdk-core', '@alicloud/ros-cdk-ecs', '@alicloud/ros-cdk-ros', 'constructs'];
+
+describe('package.json', () => {
+  test('main and types point at the compiled output of lib/index.ts', () => {
+    expect(pkg.main).toBe('dist/lib/index.js');
+    expect(pkg.types).toBe('dist/lib/index.d.ts');
+    const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8'));
+    expect(build.compilerOptions.outDir).toBe('dist');
+    expect(build.include).toContain('lib/**/*.ts');
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+  });
+
+  test.each(ROS_CDK)('%s is a peer dependency with the same version in devDependencies, not a dependency', (name) => {
+    expect(pkg.peerDependencies?.[name]).toBeDefined();
+    expect(pkg.devDependencies?.[name]).toBe(pkg.peerDependencies[name]);
+    expect(pkg.dependencies?.[name]).toBeUndefined();
+  });
+
+  test('the installed ROS CDK packages are the pinned peer versions', () => {
+    for (const name of ROS_CDK) {
+      const installed = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+      const wanted: string = pkg.peerDependencies[name];
+      if (/^\d/.test(wanted)) expect(`${name}@${installed}`).toBe(`${name}@${wanted}`);
+      else expect(installed.split('.')[0]).toBe(wanted.replace(/^[\^~]/, '').split('.')[0]);
+    }
+  });
+
+  test('every peer dependency is one of the ROS CDK packages (nothing else is left for the consumer)', () => {
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...ROS_CDK].sort());
+  });
+
+  test('the test command type-checks, lints and runs jest', () => {
+    expect(pkg.scripts.test).toMatch(/tsc --noEmit/);
+    expect(pkg.scripts.test).toMatch(/eslint \./);
+    expect(pkg.scripts.test).toMatch(/jest/);
+    expect(fs.existsSync(path.join(ROOT, 'eslint.config.mjs'))).toBe(true);
+  });
+
+  test('tsconfig is strict', () => {
+    const ts = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8'));
+    expect(ts.compilerOptions).toMatchObject({ strict: true, noUnusedLocals: true, noImplicitReturns: true, declaration: true });
+  });
+
+  test('LICENSE is the Apache-2.0 text package.json declares', () => {
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+  });
+});
