@@ -40,10 +40,16 @@ function scratch(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-check-'));
 }
 
-/** `bash -n` on the script text (given on stdin). */
+/** `bash -n` on the script text (written to a temp file). */
 export function checkBashSyntax(script: string): ToolCheckResult {
   requireTool('bash', 'bash');
-  return run('bash', ['-n', '/dev/stdin'], script);
+  const dir = scratch();
+  try {
+    fs.writeFileSync(path.join(dir, 'script.sh'), script, { mode: 0o600 });
+    return run('bash', ['-n', path.join(dir, 'script.sh')]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `shellcheck -S warning` on the script text (given on stdin): ok when there is no finding. */

@@ -35,6 +35,14 @@ describe('tool harness (controls: each check can fail)', () => {
 describe('real tools on the rendered artifacts', () => {
   const a = renderedArtifacts();
 
+  test('bash -n and shellcheck -S warning on the resolved RunCommand script: no finding', () => {
+    expect(a.script.startsWith('#!/bin/bash\n')).toBe(true);
+    const n = checkBashSyntax(a.script);
+    expect({ ok: n.ok, out: n.output }).toEqual({ ok: true, out: '' });
+    const sc = checkShellcheck(a.script);
+    expect({ ok: sc.ok, out: sc.output }).toEqual({ ok: true, out: '' });
+  });
+
   test('nginx -t on the rendered site inside a minimal nginx.conf (temp prefix)', () => {
     const r = checkNginxSite(a.site);
     expect({ ok: r.ok, out: r.output }).toEqual({ ok: true, out: expect.stringMatching(/test is successful/) });
