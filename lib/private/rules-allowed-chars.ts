@@ -1,7 +1,7 @@
 // Which characters a ROS parameter can hold, from its Type, AllowedValues and AllowedPattern. The pattern analysis
 // over-approximates: every character any atom of the pattern can match counts as allowed, and a pattern that is not
 // anchored with ^...$ (or cannot be read) allows anything.
-import { RosTemplateDocument } from '../rules/template-document';
+import { TemplateDocument } from '../rules/template-document';
 import { parameterDefinition } from './rules-intrinsics';
 
 /** Characters to probe: printable ASCII plus tab, CR and newline. */
@@ -89,7 +89,7 @@ export function patternChars(pattern: string): AllowedChars {
 }
 
 /** Characters parameter `name` may contain according to its definition. */
-export function parameterChars(template: RosTemplateDocument, name: string): AllowedChars {
+export function parameterChars(template: TemplateDocument, name: string): AllowedChars {
   const def = parameterDefinition(template, name);
   const candidates: Array<Set<string>> = [];
   if (def.Type === 'Number') candidates.push(new Set('0123456789.-+eE'));

@@ -1,6 +1,6 @@
 // Helpers over ROS intrinsic functions for the rule pack (lib/rules). Intrinsic names and shapes follow the
 // ROS "Functions" reference (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Replace, Fn::Base64Encode, Fn::If, Fn::FindInMap).
-import { RosTemplateDocument } from '../rules/template-document';
+import { TemplateDocument } from '../rules/template-document';
 
 /** A reference found in an expression. */
 export interface IntrinsicReference {
@@ -93,7 +93,7 @@ export function isPseudoParameter(name: string): boolean {
 }
 
 /** Template parameter names `value` refers to (pseudo parameters excluded), deduplicated, in order. */
-export function referencedParameters(template: RosTemplateDocument, value: unknown): string[] {
+export function referencedParameters(template: TemplateDocument, value: unknown): string[] {
   const params = template.Parameters ?? {};
   const names = collectReferences(value)
     .filter((r) => r.kind === 'Ref' && Object.prototype.hasOwnProperty.call(params, r.name))
@@ -102,12 +102,12 @@ export function referencedParameters(template: RosTemplateDocument, value: unkno
 }
 
 /** The parameter definition for `name` (empty object if missing). */
-export function parameterDefinition(template: RosTemplateDocument, name: string): Record<string, unknown> {
+export function parameterDefinition(template: TemplateDocument, name: string): Record<string, unknown> {
   return (template.Parameters ?? {})[name] ?? {};
 }
 
 /** True if the parameter is declared `NoEcho: true` (boolean or string). */
-export function isNoEcho(template: RosTemplateDocument, name: string): boolean {
+export function isNoEcho(template: TemplateDocument, name: string): boolean {
   const v = parameterDefinition(template, name).NoEcho;
   return v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
 }

@@ -2,7 +2,7 @@
 // which every deploy-time value (a Ref, GetAtt, Fn::Sub variable, Fn::Replace key...) is one marker character, then
 // lexes it with rules-shell-lexer. Fn::Sub semantics ("${Var}" substituted, "${!Literal}" written as "${Literal}")
 // follow the ROS Fn::Sub reference.
-import { RosTemplateDocument } from '../rules/template-document';
+import { TemplateDocument } from '../rules/template-document';
 import { collectReferences, intrinsicName, referencedParameters } from './rules-intrinsics';
 import { marker, markerIndex, parseShell, ParsedShell, ShellCommand, ShellWord, lineOf } from './rules-shell-lexer';
 
@@ -32,7 +32,7 @@ const SCRIPT_PROPERTIES = ['CommandContent', 'UserData'];
 const cache = new WeakMap<object, TemplateScript[]>();
 
 /** Every shell script in the template (cached per template object). */
-export function templateScripts(template: RosTemplateDocument): TemplateScript[] {
+export function templateScripts(template: TemplateDocument): TemplateScript[] {
   const cached = cache.get(template);
   if (cached) return cached;
   const scripts: TemplateScript[] = [];
@@ -51,7 +51,7 @@ export function templateScripts(template: RosTemplateDocument): TemplateScript[]
   return scripts;
 }
 
-function addPlaceholder(template: RosTemplateDocument, expr: unknown, label: string, out: ScriptPlaceholder[]): string {
+function addPlaceholder(template: TemplateDocument, expr: unknown, label: string, out: ScriptPlaceholder[]): string {
   const refs = collectReferences(expr);
   const resources = template.Resources ?? {};
   out.push({
@@ -64,7 +64,7 @@ function addPlaceholder(template: RosTemplateDocument, expr: unknown, label: str
   return marker(out.length - 1);
 }
 
-function renderScript(template: RosTemplateDocument, value: unknown, out: ScriptPlaceholder[], top: boolean): string {
+function renderScript(template: TemplateDocument, value: unknown, out: ScriptPlaceholder[], top: boolean): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const fn = intrinsicName(value);

@@ -1,7 +1,7 @@
 // Security group rules of a template, from ALIYUN::ECS::SecurityGroup (SecurityGroupIngress / SecurityGroupEgress
 // lists), ALIYUN::ECS::SecurityGroupIngress / SecurityGroupEgress (one rule each) and
 // ALIYUN::ECS::SecurityGroupIngresses / SecurityGroupEgresses (Permissions list).
-import { RosTemplateDocument } from '../rules/template-document';
+import { TemplateDocument } from '../rules/template-document';
 
 /** One security group rule and where it is declared. */
 export interface SecurityGroupRule {
@@ -20,7 +20,7 @@ function groupKey(value: unknown): string {
 }
 
 /** Every security group rule in the template. */
-export function securityGroupRules(template: RosTemplateDocument): SecurityGroupRule[] {
+export function securityGroupRules(template: TemplateDocument): SecurityGroupRule[] {
   const out: SecurityGroupRule[] = [];
   for (const [resource, def] of Object.entries(template.Resources ?? {})) {
     const props = (def?.Properties ?? {}) as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { outputDescriptionMismatch } from './output-description-mismatch';
 import { pipeToShell } from './pipe-to-shell';
 import { DeclaredSuppression, MIN_SUPPRESSION_REASON_LENGTH, RuleSuppression, templateSuppressions } from './rule-suppression';
 import { scriptParameterInjection } from './script-parameter-injection';
-import { RosTemplateDocument } from './template-document';
+import { TemplateDocument } from './template-document';
 import { TemplateRule } from './template-rule';
 import { unpinnedPipInstall } from './unpinned-pip-install';
 import { waitConditionAlwaysSuccess } from './wait-condition-always-success';
@@ -63,7 +63,7 @@ export interface LintResult {
  * Metadata). A suppression with a reason shorter than 10 characters, an unknown rule id, or that matches no finding
  * is reported as an `invalid-suppression` finding.
  */
-export function lintTemplate(template: RosTemplateDocument, options: LintOptions = {}): LintResult {
+export function lintTemplate(template: TemplateDocument, options: LintOptions = {}): LintResult {
   const rules = options.rules ?? TEMPLATE_RULES;
   const ids = new Set(rules.map((r) => r.id));
   const raw: Finding[] = [];

@@ -1,4 +1,4 @@
-import { RosTemplateDocument } from './template-document';
+import { TemplateDocument } from './template-document';
 
 /** The Metadata key under which templates carry suppressions: `{ 'ros-cdk-qwen-chat': { suppressions: [...] } }`. */
 export const SUPPRESSION_METADATA_KEY = 'ros-cdk-qwen-chat';
@@ -29,7 +29,7 @@ export interface DeclaredSuppression extends RuleSuppression {
 }
 
 /** Reads the suppressions a template declares in its Metadata; malformed entries are returned as errors. */
-export function templateSuppressions(template: RosTemplateDocument): { suppressions: DeclaredSuppression[]; errors: string[] } {
+export function templateSuppressions(template: TemplateDocument): { suppressions: DeclaredSuppression[]; errors: string[] } {
   const suppressions: DeclaredSuppression[] = [];
   const errors: string[] = [];
   const read = (metadata: unknown, source: string, impliedTarget?: string) => {

@@ -5,11 +5,11 @@ import * as YAML from 'yaml';
  * A ROS template as a plain object (the shape of `ROSTemplateFormatVersion: '2015-09-01'` documents).
  * Only the sections the rule pack reads are typed; everything else is kept as is.
  */
-export interface RosTemplateDocument {
+export interface TemplateDocument {
   readonly ROSTemplateFormatVersion?: string;
   readonly Description?: unknown;
   readonly Parameters?: Record<string, Record<string, unknown>>;
-  readonly Resources?: Record<string, RosTemplateResource>;
+  readonly Resources?: Record<string, TemplateResource>;
   readonly Outputs?: Record<string, Record<string, unknown>>;
   readonly Conditions?: Record<string, unknown>;
   readonly Mappings?: Record<string, unknown>;
@@ -18,7 +18,7 @@ export interface RosTemplateDocument {
 }
 
 /** One entry of a template's `Resources` section. */
-export interface RosTemplateResource {
+export interface TemplateResource {
   readonly Type?: string;
   readonly Properties?: Record<string, unknown>;
   readonly Metadata?: Record<string, unknown>;
@@ -61,7 +61,7 @@ function shortTags(): YAML.Tags {
  * Parses a template given as JSON or YAML text (YAML may use ROS short tags such as `!Ref`).
  * Throws an Error naming `source` when the text does not parse or is not a mapping.
  */
-export function parseTemplateText(text: string, source: string = 'template'): RosTemplateDocument {
+export function parseTemplateText(text: string, source: string = 'template'): TemplateDocument {
   let value: unknown;
   const trimmed = text.trimStart();
   try {
@@ -83,7 +83,7 @@ export function parseTemplateText(text: string, source: string = 'template'): Ro
 /**
  * Checks that `value` is a template object (a mapping with at least one of Resources, Parameters, Outputs).
  */
-export function asTemplate(value: unknown, source: string = 'template'): RosTemplateDocument {
+export function asTemplate(value: unknown, source: string = 'template'): TemplateDocument {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new Error(`${source}: a ROS template must be a mapping, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`);
   }
@@ -91,11 +91,11 @@ export function asTemplate(value: unknown, source: string = 'template'): RosTemp
   if (!('Resources' in t) && !('Parameters' in t) && !('Outputs' in t) && !('ROSTemplateFormatVersion' in t)) {
     throw new Error(`${source}: not a ROS template (no ROSTemplateFormatVersion, Parameters, Resources or Outputs section)`);
   }
-  return t as RosTemplateDocument;
+  return t as TemplateDocument;
 }
 
 /** Reads and parses a template file (JSON or YAML). Throws an Error naming the file if it cannot be read or parsed. */
-export function readTemplateFile(file: string): RosTemplateDocument {
+export function readTemplateFile(file: string): TemplateDocument {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -1,5 +1,5 @@
 import { Finding } from './finding';
-import { RosTemplateDocument } from './template-document';
+import { TemplateDocument } from './template-document';
 
 /**
  * A check over a whole ROS template. Rules are pure: they read the template and return findings;
@@ -11,5 +11,5 @@ export interface TemplateRule {
   /** One line saying what the rule looks for. */
   readonly summary: string;
   /** Returns every finding in `template` (empty when it complies). */
-  check(template: RosTemplateDocument): Finding[];
+  check(template: TemplateDocument): Finding[];
 }

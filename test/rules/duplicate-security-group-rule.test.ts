@@ -1,11 +1,11 @@
 import { duplicateSecurityGroupRule } from '../../lib/rules/duplicate-security-group-rule';
-import { RosTemplateDocument } from '../../lib/rules/template-document';
+import { TemplateDocument } from '../../lib/rules/template-document';
 
 const check = duplicateSecurityGroupRule.check.bind(duplicateSecurityGroupRule);
 
 describe('duplicate-security-group-rule', () => {
   test('two identical ingress rules (differing only in Priority) are a finding', () => {
-    const t: RosTemplateDocument = { Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: { SecurityGroupIngress: [
+    const t: TemplateDocument = { Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: { SecurityGroupIngress: [
       { IpProtocol: 'tcp', PortRange: '5000/5000', SourceCidrIp: '10.0.0.0/8', Priority: 1 },
       { IpProtocol: 'TCP', PortRange: '5000/5000', SourceCidrIp: '10.0.0.0/8', Priority: 2 },
     ] } } } };
@@ -15,7 +15,7 @@ describe('duplicate-security-group-rule', () => {
   });
 
   test('a standalone ingress resource repeating a rule of its group (by Ref) is a finding', () => {
-    const t: RosTemplateDocument = { Resources: {
+    const t: TemplateDocument = { Resources: {
       Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: { SecurityGroupIngress: [{ IpProtocol: 'tcp', PortRange: '22/22', SourceCidrIp: '10.0.0.0/8' }] } },
       Extra: { Type: 'ALIYUN::ECS::SecurityGroupIngress', Properties: { SecurityGroupId: { Ref: 'Sg' }, IpProtocol: 'tcp', PortRange: '22/22', SourceCidrIp: '10.0.0.0/8' } },
     } };
@@ -23,7 +23,7 @@ describe('duplicate-security-group-rule', () => {
   });
 
   test('rules differing in port, peer, NicType or direction pass (the reference egress pair)', () => {
-    const t: RosTemplateDocument = { Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: {
+    const t: TemplateDocument = { Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: {
       SecurityGroupIngress: [
         { IpProtocol: 'tcp', PortRange: '5000/5000', SourceCidrIp: '10.0.0.0/8' },
         { IpProtocol: 'tcp', PortRange: '443/443', SourceCidrIp: '10.0.0.0/8' },

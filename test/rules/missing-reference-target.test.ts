@@ -1,11 +1,11 @@
 import { missingReferenceTarget } from '../../lib/rules/missing-reference-target';
-import { RosTemplateDocument } from '../../lib/rules/template-document';
+import { TemplateDocument } from '../../lib/rules/template-document';
 
 const check = missingReferenceTarget.check.bind(missingReferenceTarget);
 
 describe('missing-reference-target', () => {
   test('Ref, GetAtt, Fn::Sub variables, DependsOn and conditions to missing targets are findings', () => {
-    const t: RosTemplateDocument = {
+    const t: TemplateDocument = {
       Parameters: { Zone: { Type: 'String' } },
       Resources: {
         Vpc: { Type: 'ALIYUN::ECS::VPC', Properties: { CidrBlock: { Ref: 'VpcCidr' } } },
@@ -26,7 +26,7 @@ describe('missing-reference-target', () => {
   });
 
   test('references to declared names, pseudo parameters and Fn::Sub map keys pass', () => {
-    const t: RosTemplateDocument = {
+    const t: TemplateDocument = {
       Parameters: { Zone: { Type: 'String' } },
       Conditions: { Create: { 'Fn::Equals': [{ Ref: 'Zone' }, 'a'] } },
       Resources: {

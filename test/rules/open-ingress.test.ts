@@ -1,8 +1,8 @@
 import { openIngress } from '../../lib/rules/open-ingress';
-import { RosTemplateDocument } from '../../lib/rules/template-document';
+import { TemplateDocument } from '../../lib/rules/template-document';
 
 const check = openIngress.check.bind(openIngress);
-const sg = (ingress: unknown[], params: Record<string, unknown> = {}): RosTemplateDocument => ({
+const sg = (ingress: unknown[], params: Record<string, unknown> = {}): TemplateDocument => ({
   Parameters: params as Record<string, Record<string, unknown>>,
   Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: { VpcId: 'vpc-1', SecurityGroupIngress: ingress } } },
 });
@@ -16,7 +16,7 @@ describe('open-ingress', () => {
   });
 
   test('standalone ingress resources and ::/0 are covered', () => {
-    const t: RosTemplateDocument = { Resources: { In: { Type: 'ALIYUN::ECS::SecurityGroupIngress', Properties: { SecurityGroupId: 'sg-1', IpProtocol: 'tcp', PortRange: '22/22', Ipv6SourceCidrIp: '::/0' } } } };
+    const t: TemplateDocument = { Resources: { In: { Type: 'ALIYUN::ECS::SecurityGroupIngress', Properties: { SecurityGroupId: 'sg-1', IpProtocol: 'tcp', PortRange: '22/22', Ipv6SourceCidrIp: '::/0' } } } };
     expect(check(t)).toHaveLength(1);
   });
 

@@ -1,9 +1,9 @@
 import { outputDescriptionMismatch } from '../../lib/rules/output-description-mismatch';
-import { RosTemplateDocument } from '../../lib/rules/template-document';
+import { TemplateDocument } from '../../lib/rules/template-document';
 
 const check = outputDescriptionMismatch.check.bind(outputDescriptionMismatch);
 const ips = (attr: string) => ({ 'Fn::Sub': ['http://${Ip}:5000', { Ip: { 'Fn::Select': [0, { 'Fn::GetAtt': ['Group', attr] }] } }] });
-const tmpl = (outputs: Record<string, unknown>): RosTemplateDocument => ({ Resources: { Group: { Type: 'ALIYUN::ECS::InstanceGroup' } }, Outputs: outputs as never });
+const tmpl = (outputs: Record<string, unknown>): TemplateDocument => ({ Resources: { Group: { Type: 'ALIYUN::ECS::InstanceGroup' } }, Outputs: outputs as never });
 
 describe('output-description-mismatch', () => {
   test('"Public" over a private address (one language of two) is a finding', () => {

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { lintTemplate, SUPPRESSION_RULE_ID, TEMPLATE_RULES } from '../../lib/rules/rule-pack';
-import { readTemplateFile, RosTemplateDocument } from '../../lib/rules/template-document';
+import { readTemplateFile, TemplateDocument } from '../../lib/rules/template-document';
 import { synthesizeQwenChat } from '../../lib/qwen-chat-synth';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'rules', name);
-const openSg = (): RosTemplateDocument => ({
+const openSg = (): TemplateDocument => ({
   Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: { SecurityGroupIngress: [{ IpProtocol: 'tcp', PortRange: '22/22', SourceCidrIp: '0.0.0.0/0' }] } } },
 });
 

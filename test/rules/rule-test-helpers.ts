@@ -1,4 +1,4 @@
-import { RosTemplateDocument } from '../../lib/rules/template-document';
+import { TemplateDocument } from '../../lib/rules/template-document';
 
 /** A template with one RunCommand whose CommandContent is `{ 'Fn::Sub': [body, map] }`, written for the tests. */
 export function runCommandTemplate(
@@ -6,7 +6,7 @@ export function runCommandTemplate(
   map: Record<string, unknown> = {},
   parameters: Record<string, Record<string, unknown>> = {},
   extraResources: Record<string, unknown> = {},
-): RosTemplateDocument {
+): TemplateDocument {
   return {
     ROSTemplateFormatVersion: '2015-09-01',
     Parameters: parameters,
@@ -27,6 +27,6 @@ export function runCommandTemplate(
 }
 
 /** A plain script with no deploy-time values. */
-export function scriptTemplate(body: string): RosTemplateDocument {
+export function scriptTemplate(body: string): TemplateDocument {
   return runCommandTemplate(body);
 }
