@@ -72,7 +72,7 @@ export function mimeBase64(value: string): string {
  * `Fn::Base64Encode` of the given plain values: `${Name}` -> the MIME base64 text, `${!x}` -> `${x}`.
  */
 export function substituteBody(body: string, plainValues: { [subVariable: string]: string }): string {
-  let out = body.replace(/\$\{([A-Za-z0-9]+)\}/g, (whole, name: string) => {
+  let out = body.replace(/\$\{([A-Za-z0-9]+)\}/g, (_whole, name: string) => {
     if (!(name in plainValues)) {
       throw new Error(`test setup: no value for \${${name}}`);
     }
