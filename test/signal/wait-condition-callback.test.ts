@@ -66,8 +66,8 @@ describe('WaitConditionCallback', () => {
   test('startAfter (prop and method) renders DependsOn; ids are configurable', () => {
     const app = newApp();
     const stack = new ros.Stack(app, 'S');
-    const vpc = new ecs.RosVPC(stack, 'EcsVpc', { cidrBlock: '192.168.0.0/16' });
-    const vpc2 = new ecs.RosVPC(stack, 'OtherVpc', { cidrBlock: '10.0.0.0/16' });
+    const vpc = new ecs.RosVPC(stack, 'EcsVpc', { cidrBlock: '192.168.0.0/16' }, true);
+    const vpc2 = new ecs.RosVPC(stack, 'OtherVpc', { cidrBlock: '10.0.0.0/16' }, true);
     const cb = new WaitConditionCallback(stack, 'Signal', { startAfter: [vpc], handleLogicalId: 'H', conditionLogicalId: 'W' });
     cb.startAfter(vpc2);
     new DeployScript({ signal: cb }).addParts(new ScriptCommands({ description: 'go', commands: ['true'] }));
