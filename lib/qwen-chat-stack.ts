@@ -2,6 +2,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import { QwenGpuInstance } from './compute/qwen-gpu-instance';
 import { QwenModel } from './compute/models';
 import { ServiceNetwork } from './network/service-network';
+import { applyRulePack, RuleSuppression } from './rules';
 import { DeployScript } from './script/deploy-script';
 import { DeployScriptRunCommand } from './script/deploy-script-run-command';
 import { HealthCheck } from './script/health-check';
@@ -49,6 +50,12 @@ export interface QwenChatStackProps extends ros.StackProps {
    * @default '/usr/local/python3/bin/python3'
    */
   readonly pythonPath?: string;
+  /**
+   * Findings of the template rule pack to accept, each with a reason; synth fails on any other
+   * finding, and on a suppression that matches nothing.
+   * @default - none
+   */
+  readonly ruleSuppressions?: RuleSuppression[];
 }
 
 /** Bilingual text as ROS renders it. */
@@ -179,6 +186,8 @@ export class QwenChatStack extends ros.Stack {
       en: 'Private address of the chat demo, reachable inside the VPC',
       'zh-cn': '对话演示的内网访问地址，在专有网络内可达',
     });
+
+    applyRulePack(this, { suppressions: props.ruleSuppressions });
 
     this.templateOptions.metadata = {
       'ALIYUN::ROS::Interface': {
