@@ -59,8 +59,8 @@ describe('npm pack', () => {
     expect(unexpected).toEqual([]);
   });
 
-  test('the compiled entry point loads and exports the constructs', () => {
-    const lib = require(path.join(copy, 'dist/lib/index.js'));
+  test('the compiled entry point loads and exports the constructs', async () => {
+    const lib = await import(path.join(copy, 'dist/lib/index.js'));
     for (const name of ['QwenChatStack', 'QwenGpuInstance', 'QwenModel', 'ServiceNetwork', 'DeployScript',
       'DeployScriptRunCommand', 'HealthCheck', 'NginxBasicAuth', 'SystemdService', 'WaitConditionCallback', 'ScriptValue']) {
       expect(typeof lib[name]).toBe('function');
