@@ -229,7 +229,8 @@ export class DeployScript {
         '  trap - EXIT',
         '  if [ "$qwen_signalled" != SUCCESS ]; then',
         '    [ "$rc" -ne 0 ] || rc=1',
-        '    local reason="${qwen_failure_reason:-step failed with exit code ${rc}}"',
+        '    local reason="$qwen_failure_reason"',
+        '    [ -n "$reason" ] || reason="step failed with exit code $rc"',
         '    qwen_log "FAILURE at step: ${qwen_stage}: ${reason}"',
         '    qwen_signal FAILURE "${qwen_stage}: ${reason}" || qwen_log "could not send the FAILURE signal"',
         '  fi',
@@ -266,6 +267,12 @@ export class DeployScript {
     ];
 
     const text = sections.join('\n\n') + '\n';
+    // Fn::Sub ends `${!...}` at the first `}`, so a `${` nested in another one would reach bash
+    // mangled (`${a:-${b}}` becomes `${a:-${!b}}`, an indirect expansion).
+    const nested = /\$\{[^}]*\$\{/.exec(text);
+    if (nested) {
+      throw new Error(`DeployScript: the script nests '\${' inside '\${...}' near '${nested[0]}'; Fn::Sub cannot escape that. Use a plain variable or an if instead.`);
+    }
     if (ros.Token.isUnresolved(text)) {
       throw new Error('DeployScript: a part rendered a token into the script body; pass deploy-time values as ScriptValue so they go through the Fn::Sub variable map.');
     }

@@ -72,12 +72,9 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     expect(r.signals[0].reason).toMatch(/nginx -t rejected the configuration/);
   });
 
-  // KNOWN BUG (lead's DeployScript, reported): the Fn::Sub body has
-  //   ${!qwen_failure_reason:-step failed with exit code ${!rc}}
-  // ROS ends the variable at the first '}', so the script gets `${!rc}` (bash indirect expansion):
-  // under `set -u` the EXIT trap dies with "!rc: unbound variable" and no FAILURE is sent.
-  // test.failing passes while the bug is there and turns red once it is fixed: then make it `test`.
-  test.failing('a step that fails without its own reason (systemctl restart of the app fails): FAILURE with the exit code', async () => {
+  // Regression: the EXIT trap once nested `${rc}` inside `${reason:-...}`, which Fn::Sub turns into
+  // `${!rc}` (indirect expansion); under `set -u` the trap died and no FAILURE was sent.
+  test('a step that fails without its own reason (systemctl restart of the app fails): FAILURE with the exit code', async () => {
     const d = renderDeployment({ parameters: { Password: PASSWORD } });
     // no python at the unit's ExecStart path: the stand-in systemctl cannot start the unit
     const r = await runRehearsal({ script: d.script, pythonPath: '/usr/local/python3/bin/python3-absent' });

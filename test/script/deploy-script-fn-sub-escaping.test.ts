@@ -1,0 +1,29 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ros from '@alicloud/ros-cdk-core';
+import { DeployScript, ScriptCommands, WaitConditionCallback } from '../../lib';
+
+function scriptWith(commands: string[]) {
+  const app = new ros.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-sub-')), stackTraces: false });
+  const stack = new ros.Stack(app, 'S');
+  const callback = new WaitConditionCallback(stack, 'Signal');
+  return new DeployScript({ signal: callback }).addParts(new ScriptCommands({ description: 'step', commands }));
+}
+
+describe('DeployScript and Fn::Sub escaping', () => {
+  test("bash's own ${x} is written as ${!x}, so ROS leaves it to bash", () => {
+    const { body } = scriptWith(['echo "${HOME}"']).render();
+    expect(body).toContain('echo "${!HOME}"');
+    expect(body).not.toMatch(/\$\{HOME\}/);
+  });
+
+  test('a ${ nested inside ${...} throws: Fn::Sub would end the escape at the first }', () => {
+    expect(() => scriptWith(['echo "${a:-${b}}"']).render()).toThrow(/nests '\$\{' inside '\$\{\.\.\.\}' near '\$\{a:-\$\{'/);
+  });
+
+  test('the rendered preamble and trap have no nested ${', () => {
+    const { body } = scriptWith(['true']).render();
+    expect(body).not.toMatch(/\$\{[^}]*\$\{/);
+  });
+});
