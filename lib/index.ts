@@ -15,6 +15,7 @@ export * from './network/service-network';
 export * from './qwen-chat-presets';
 export * from './qwen-chat-stack';
 export * from './qwen-chat-synth';
+export * from './rehearsal/intrinsic-resolver';
 export * from './rules';
 export * from './script/deploy-script';
 export * from './script/deploy-script-run-command';

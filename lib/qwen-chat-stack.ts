@@ -51,6 +51,11 @@ export interface QwenChatStackProps extends ros.StackProps {
    */
   readonly pythonPath?: string;
   /**
+   * System disk size in GiB.
+   * @default - 200, or more when the model needs it (see QwenGpuInstanceProps.systemDiskSize)
+   */
+  readonly systemDiskSize?: number;
+  /**
    * Findings of the template rule pack to accept, each with a reason; synth fails on any other
    * finding, and on a suppression that matches nothing.
    * @default - none
@@ -131,6 +136,7 @@ export class QwenChatStack extends ros.Stack {
       instanceChargeType: p.PayType.valueAsString,
       periodUnit: p.PayPeriodUnit.valueAsString,
       period: p.PayPeriod.valueAsNumber,
+      systemDiskSize: props.systemDiskSize,
     });
 
     this.callback = new WaitConditionCallback(this, 'Signal', {
@@ -284,8 +290,9 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       type: S,
       label: { en: 'Instance Type', 'zh-cn': '实例类型' },
       associationProperty: 'ALIYUN::ECS::Instance::InstanceType',
-      // Only types sold in the chosen zone with the chosen charge type.
-      associationPropertyMetadata: { InstanceChargeType: '${PayType}', ZoneId: '${ZoneId}' },
+      // The type is chosen first (its group comes before the zone's); ZoneId is then filtered by it.
+      // Filtering this list by ZoneId too would make the two parameters depend on each other.
+      associationPropertyMetadata: { InstanceChargeType: '${PayType}' },
       allowedValues: allowedTypes,
     }),
     InstancePassword: param('InstancePassword', {

@@ -62,8 +62,9 @@ export interface QwenGpuInstanceProps {
    */
   readonly systemDiskCategory?: string;
   /**
-   * System disk size in GiB: room for the OS, the Python environment and the model weights.
-   * @default 200
+   * System disk size in GiB: room for the OS, the Python environment and the model weights
+   * (at least the model's GPU memory need + 60 GiB).
+   * @default - 200, or the model's minimum when that is larger
    */
   readonly systemDiskSize?: number;
   /**
@@ -140,8 +141,8 @@ export class QwenGpuInstance extends ros.Construct {
     if (props.period !== undefined && !ros.Token.isUnresolved(props.period) && (!Number.isInteger(props.period) || props.period < 1 || props.period > 9)) {
       throw new Error(`QwenGpuInstance: period ${props.period} is not allowed: give a whole number from 1 to 9.`);
     }
-    const diskSize = props.systemDiskSize ?? 200;
     const minDisk = Math.ceil(this.model.gpuMemoryGiB + 60);
+    const diskSize = props.systemDiskSize ?? Math.max(200, minDisk);
     if (!Number.isInteger(diskSize) || diskSize < minDisk || diskSize > 2048) {
       throw new Error(`QwenGpuInstance: systemDiskSize ${diskSize} is not allowed: give a whole number of GiB from ${minDisk} (room for ${this.model.displayName}'s weights, the Python environment and the OS) to 2048.`);
     }

@@ -58,9 +58,18 @@ export class DeployScriptRunCommand extends ros.Construct {
       sync: true,
       instanceIds: ros.Token.asList(props.instanceIds),
       commandContent: ros.Lazy.stringValue({ produce: () => checkedContent(script) }),
-      timeout: ros.Lazy.numberValue({ produce: () => script.budgetSeconds + margin }),
+      timeout: ros.Lazy.numberValue({ produce: () => checkedTimeout(script, margin) }),
     }, true);
   }
+}
+
+function checkedTimeout(script: DeployScript, margin: number): number {
+  const timeout = script.budgetSeconds + margin;
+  const wait = script.signal.timeoutSeconds;
+  if (wait !== undefined && wait < timeout) {
+    throw new Error(`DeployScriptRunCommand: the RunCommand may run ${timeout}s (script budget ${script.budgetSeconds}s + timeoutMarginSeconds ${margin}s) but its signal is only waited for ${wait}s; give the wait a larger margin or this command a smaller one.`);
+  }
+  return timeout;
 }
 
 function checkedContent(script: DeployScript): string {

@@ -55,6 +55,12 @@ export interface IScriptSignal {
   renderSignalFunction(): string;
   /** Called once by the script it is given to, so the wait can cover the script's budget. */
   bindScript(script: DeployScript): void;
+  /**
+   * How long whoever receives the signal waits for it, in seconds, if that is limited; a
+   * RunCommand running the script must not be allowed to run longer.
+   * @default - no limit
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** Props for {@link DeployScript}. */
@@ -93,8 +99,9 @@ const MARK = '\u0000';
  * SUCCESS, sent only after every health check passed.
  */
 export class DeployScript {
+  /** What the script signals its end to. */
+  public readonly signal: IScriptSignal;
   private readonly parts: IScriptPart[] = [];
-  private readonly signal: IScriptSignal;
   private readonly logFile: string;
   private readonly overheadSeconds: number;
   private rendered?: RenderedDeployScript;

@@ -138,11 +138,8 @@ describe('QwenGpuInstance', () => {
     });
   });
 
-  // BUG (lib/compute/qwen-gpu-instance.ts, the systemDiskSize default `props.systemDiskSize ?? 200`):
-  // for Qwen-72B-Chat bf16 the minimum disk is ceil(159.2 + 60) = 220 GiB, so the DEFAULT refuses the
-  // model's own preset, and QwenChatStack (which passes no systemDiskSize) cannot be built for it.
-  // Fix: default to Math.max(200, minDisk). Expected to fail until fixed; then turn test.failing into test.
-  test.failing('BUG: the default disk fits every preset model (fails for Qwen-72B-Chat bf16: 200 < 220 GiB)', () => {
+  // Regression: the default disk was a flat 200 GiB, below Qwen-72B-Chat bf16's minimum of 220 GiB.
+  test('the default disk fits every preset model (Qwen-72B-Chat bf16 needs 220 GiB)', () => {
     for (const model of QwenModel.ALL) {
       const type = QwenGpuInstance.allowedInstanceTypesFor(model)[0];
       expect(() => build({ model, instanceType: type })).not.toThrow();

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
-import { DeployScript, ScriptCommands, WaitConditionCallback } from '../../lib';
+import { DeployScript, DeployScriptRunCommand, ScriptCommands, WaitConditionCallback } from '../../lib';
 
 function scriptWith(commands: string[]) {
   const app = new ros.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-sub-')), stackTraces: false });
@@ -25,5 +25,16 @@ describe('DeployScript and Fn::Sub escaping', () => {
   test('the rendered preamble and trap have no nested ${', () => {
     const { body } = scriptWith(['true']).render();
     expect(body).not.toMatch(/\$\{[^}]*\$\{/);
+  });
+});
+
+describe('DeployScriptRunCommand and the wait', () => {
+  test('a RunCommand allowed to run longer than its signal is waited for throws at synth', () => {
+    const app = new ros.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-wait-')), stackTraces: false });
+    const stack = new ros.Stack(app, 'S');
+    const callback = new WaitConditionCallback(stack, 'Signal', { startupMarginSeconds: 10 });
+    const script = new DeployScript({ signal: callback }).addParts(new ScriptCommands({ description: 'step', commands: ['true'] }));
+    new DeployScriptRunCommand(stack, 'Run', { script, instanceIds: 'i-1', timeoutMarginSeconds: 60 });
+    expect(() => app.synth()).toThrow(/the RunCommand may run 180s \(script budget 120s \+ timeoutMarginSeconds 60s\) but its signal is only waited for 130s/);
   });
 });
