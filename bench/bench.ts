@@ -110,13 +110,18 @@ function coldRun(argv: string[]): number {
   }
   return elapsed;
 }
-function coldMedian(argv: string[]): number {
-  coldRun(argv); // fill the OS file cache; "cold" here means a new process, not an empty page cache
-  return median(Array.from({ length: COLD_RUNS }, () => coldRun(argv)));
+/** Medians of new-process runs of each command, interleaved round-robin so machine-load drift hits all alike. */
+function coldMedians(commands: string[][]): number[] {
+  commands.forEach((argv) => coldRun(argv)); // fill the OS file cache; "cold" = a new process, not an empty page cache
+  const times: number[][] = commands.map(() => []);
+  for (let i = 0; i < COLD_RUNS; i++) commands.forEach((argv, j) => times[j].push(coldRun(argv)));
+  return times.map(median);
 }
-const floor = coldMedian(['-e', FLOOR]);
-const appCold = coldMedian([appJs]);
-const tsNodeCold = coldMedian(['-r', 'ts-node/register/transpile-only', 'bin/qwen-chat.ts']);
+const [floor, appCold, tsNodeCold] = coldMedians([
+  ['-e', FLOOR],
+  [appJs],
+  ['-r', 'ts-node/register/transpile-only', 'bin/qwen-chat.ts'],
+]);
 const templatesWritten = fs.readdirSync(path.join(TMP, `out-${outdirCount - 1}`)).filter((f) => f.endsWith('.template.json')).length;
 console.log(`\n2. cold wall time, median of ${COLD_RUNS} new processes (the app writes ${templatesWritten} templates):`);
 console.log(`   floor  node -e "<require the 3 ROS CDK modules>"           ${ms(floor)}`);
