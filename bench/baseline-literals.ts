@@ -249,8 +249,7 @@ export const PARAMETERS: { [name: string]: { [key: string]: any } } = {
     },
     "AssociationProperty": "ALIYUN::ECS::Instance::InstanceType",
     "AssociationPropertyMetadata": {
-      "InstanceChargeType": "${PayType}",
-      "ZoneId": "${ZoneId}"
+      "InstanceChargeType": "${PayType}"
     }
   },
   "InstancePassword": {
