@@ -22,10 +22,18 @@ export interface ApplyRulePackOptions {
 /** Construct id of the validator `applyRulePack` adds to a stack. */
 export const RULE_PACK_VALIDATOR_ID = 'RosCdkQwenChatRulePack';
 
+/** The internal Stack method that renders the template Stack.synthesize writes (ros-cdk-core lib/stack.js). */
+interface RenderingStack {
+  _toRosTemplate(): unknown;
+}
+
 /**
  * A construct whose validation renders its stack's template and runs the rule pack on it.
  * ros-cdk-core's synth validates by calling each construct's `validate()` (constructs' `Node.addValidation`
  * hooks are not run by ros-cdk-core 1.12's `synthesize`), hence a child construct rather than `addValidation`.
+ *
+ * Synthesis runs validation, then writes the template; nothing changes in between, so the template rendered here
+ * is handed to the stack's next render once instead of being rendered a second time.
  */
 class RulePackValidator extends ros.Construct {
   constructor(scope: ros.Stack, id: string, private readonly options: ApplyRulePackOptions) {
@@ -33,10 +41,14 @@ class RulePackValidator extends ros.Construct {
   }
 
   protected override validate(): string[] {
-    const stack = ros.Stack.of(this);
-    // _toRosTemplate is what Stack.synthesize writes to <StackName>.template.json (ros-cdk-core lib/stack.js).
-    const rendered = stack.resolve((stack as unknown as { _toRosTemplate(): unknown })._toRosTemplate());
-    const result = lintTemplate(asTemplate(rendered, stack.stackName), this.options);
+    const stack = ros.Stack.of(this) as unknown as RenderingStack;
+    const render = stack._toRosTemplate;
+    const rendered = render.call(stack);
+    stack._toRosTemplate = function reuseValidatedTemplate() {
+      stack._toRosTemplate = render;
+      return rendered;
+    };
+    const result = lintTemplate(asTemplate(rendered, ros.Stack.of(this).stackName), this.options);
     return result.findings.map((f) => `rule pack: ${formatFinding(f)}`);
   }
 }

@@ -1,5 +1,11 @@
 import * as fs from 'fs';
-import * as YAML from 'yaml';
+import type * as YamlModule from 'yaml';
+
+/** `yaml` is loaded on first use: linting a template object (as synth does) never parses YAML. */
+function yaml(): typeof YamlModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
 
 /**
  * A ROS template as a plain object (the shape of `ROSTemplateFormatVersion: '2015-09-01'` documents).
@@ -35,8 +41,8 @@ const SHORT_TAGS = [
   'Contains', 'EachMemberIn', 'MatchPattern',
 ];
 
-function shortTags(): YAML.Tags {
-  const tags: YAML.Tags = [];
+function shortTags(): YamlModule.Tags {
+  const tags: YamlModule.Tags = [];
   for (const name of SHORT_TAGS) {
     const key = name === 'Ref' ? 'Ref' : `Fn::${name}`;
     const convert = (value: unknown): unknown => {
@@ -50,8 +56,8 @@ function shortTags(): YAML.Tags {
       tags.push({
         tag: `!${name}`,
         collection,
-        resolve: (value: unknown) => convert(value instanceof YAML.YAMLSeq || value instanceof YAML.YAMLMap ? value.toJSON() : value),
-      } as YAML.ScalarTag | YAML.CollectionTag);
+        resolve: (value: unknown) => convert(value instanceof yaml().YAMLSeq || value instanceof yaml().YAMLMap ? value.toJSON() : value),
+      } as YamlModule.ScalarTag | YamlModule.CollectionTag);
     }
   }
   return tags;
@@ -68,7 +74,7 @@ export function parseTemplateText(text: string, source: string = 'template'): Te
     if (trimmed.startsWith('{')) {
       value = JSON.parse(text);
     } else {
-      const doc = YAML.parseDocument(text, { customTags: shortTags(), uniqueKeys: true });
+      const doc = yaml().parseDocument(text, { customTags: shortTags(), uniqueKeys: true });
       if (doc.errors.length > 0) {
         throw new Error(doc.errors[0].message.split('\n')[0]);
       }
