@@ -177,11 +177,11 @@ export class QwenChatStack extends ros.Stack {
       instanceIds: this.instance.instanceIds,
     });
 
-    const endpoint = (name: string, ips: string, description: Text) =>
+    const endpoint = (name: string, ips: string[], description: Text) =>
       new ros.RosOutput(this, name, {
         description: description as unknown as string,
         value: ros.Fn.sub(`http://\${ServerAddress}:${listenPort}`, {
-          ServerAddress: ros.Fn.select(0, ips as unknown as string[]),
+          ServerAddress: ros.Fn.select(0, ips),
         }),
       });
     endpoint('Endpoint', this.instance.publicIps, {

@@ -112,11 +112,11 @@ export class QwenGpuInstance extends ros.Construct {
   /** The instance types offered (checked against the model). */
   public readonly allowedInstanceTypes: readonly string[];
   /** The instance ids (a list token). */
-  public readonly instanceIds: string;
+  public readonly instanceIds: string[];
   /** The public IPs (a list token). */
-  public readonly publicIps: string;
+  public readonly publicIps: string[];
   /** The private IPs (a list token). */
-  public readonly privateIps: string;
+  public readonly privateIps: string[];
   /** How many instances. */
   public readonly amount: number;
 
@@ -178,8 +178,8 @@ export class QwenGpuInstance extends ros.Construct {
       allocatePublicIp,
       internetMaxBandwidthOut: bandwidth,
     }, true);
-    this.instanceIds = ros.Token.asString(this.instanceGroup.attrInstanceIds);
-    this.publicIps = ros.Token.asString(this.instanceGroup.attrPublicIps);
-    this.privateIps = ros.Token.asString(this.instanceGroup.attrPrivateIps);
+    this.instanceIds = ros.Token.asList(this.instanceGroup.attrInstanceIds);
+    this.publicIps = ros.Token.asList(this.instanceGroup.attrPublicIps);
+    this.privateIps = ros.Token.asList(this.instanceGroup.attrPrivateIps);
   }
 }

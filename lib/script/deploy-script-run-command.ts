@@ -6,8 +6,8 @@ import { DeployScript } from './deploy-script';
 export interface DeployScriptRunCommandProps {
   /** The script to run. */
   readonly script: DeployScript;
-  /** The instances to run it on (a list token such as an instance group's InstanceIds). */
-  readonly instanceIds: string;
+  /** The instances to run it on (a list token such as `QwenGpuInstance.instanceIds`, or literal ids). */
+  readonly instanceIds: string[];
   /**
    * Logical id of the `ALIYUN::ECS::RunCommand` (ids are stack-wide in ROS CDK).
    * @default 'InstanceRunCommand'
@@ -56,7 +56,7 @@ export class DeployScriptRunCommand extends ros.Construct {
     this.runCommand = new ecs.RosRunCommand(this, props.logicalId ?? 'InstanceRunCommand', {
       type: 'RunShellScript',
       sync: true,
-      instanceIds: ros.Token.asList(props.instanceIds),
+      instanceIds: props.instanceIds,
       commandContent: ros.Lazy.stringValue({ produce: () => checkedContent(script) }),
       timeout: ros.Lazy.numberValue({ produce: () => checkedTimeout(script, margin) }),
     }, true);

@@ -16,7 +16,7 @@ function fixture(opts: { timeoutMarginSeconds?: number; logicalId?: string; cont
   );
   const rc = new DeployScriptRunCommand(stack, 'Deploy', {
     script,
-    instanceIds: ros.Token.asString(ros.Fn.getAtt('EcsInstanceGroup', 'InstanceIds')),
+    instanceIds: ros.Token.asList(ros.Fn.getAtt('EcsInstanceGroup', 'InstanceIds')),
     timeoutMarginSeconds: opts.timeoutMarginSeconds,
     logicalId: opts.logicalId,
   });

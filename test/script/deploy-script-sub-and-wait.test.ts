@@ -34,7 +34,7 @@ describe('DeployScriptRunCommand and the wait', () => {
     const stack = new ros.Stack(app, 'S');
     const callback = new WaitConditionCallback(stack, 'Signal', { startupMarginSeconds: 10 });
     const script = new DeployScript({ signal: callback }).addParts(new ScriptCommands({ description: 'step', commands: ['true'] }));
-    new DeployScriptRunCommand(stack, 'Run', { script, instanceIds: 'i-1', timeoutMarginSeconds: 60 });
+    new DeployScriptRunCommand(stack, 'Run', { script, instanceIds: ['i-1'], timeoutMarginSeconds: 60 });
     expect(() => app.synth()).toThrow(/the RunCommand may run 180s \(script budget 120s \+ timeoutMarginSeconds 60s\) but its signal is only waited for 130s/);
   });
 });

@@ -79,7 +79,7 @@ describe('WaitConditionCallback', () => {
 
   test('WaitCondition Timeout >= RunCommand Timeout >= script budget with the defaults', () => {
     const { app, stack, script } = fixture();
-    new DeployScriptRunCommand(stack, 'Deploy', { script, instanceIds: ros.Token.asString(ros.Fn.getAtt('G', 'InstanceIds')) });
+    new DeployScriptRunCommand(stack, 'Deploy', { script, instanceIds: ros.Token.asList(ros.Fn.getAtt('G', 'InstanceIds')) });
     const t = synthTemplate(app, stack);
     const wait = t.Resources.WaitCondition.Properties.Timeout;
     const runTimeout = t.Resources.InstanceRunCommand.Properties.Timeout;

@@ -95,7 +95,7 @@ export class ChatGlm3ServiceStack extends ros.Stack {
 
     new ros.RosOutput(this, 'Endpoint', {
       description: 'The demo, behind HTTP basic auth (UserName / Password).',
-      value: ros.Fn.sub(`http://\${Ip}:${LISTEN_PORT}`, { Ip: ros.Fn.select(0, instance.publicIps as unknown as string[]) }),
+      value: ros.Fn.sub(`http://\${Ip}:${LISTEN_PORT}`, { Ip: ros.Fn.select(0, instance.publicIps) }),
     });
   }
 }
