@@ -78,9 +78,7 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
       count: this.count,
       timeout: ros.Lazy.numberValue({ produce: () => this.timeoutSeconds }),
     }, true);
-    for (const r of props.startAfter ?? []) {
-      this.condition.addRosDependency(r.logicalId);
-    }
+    this.startAfter(...props.startAfter ?? []);
     this.values = [ScriptValue.fromToken('CurlCli', ros.Token.asString(this.handle.attrCurlCli), { shellName: 'curl_cli' })];
   }
 
