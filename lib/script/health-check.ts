@@ -52,7 +52,7 @@ export class HealthCheck implements IScriptPart {
   public readonly description: string;
   public readonly budgetSeconds: number;
   public readonly values: readonly ScriptValue[];
-  public readonly requiredCommands: readonly string[] = ['curl', 'sleep'];
+  public readonly requiredCommands: readonly string[];
   /** The probed URL. */
   public readonly url: string;
   /** The status that counts as healthy. */
@@ -83,6 +83,7 @@ export class HealthCheck implements IScriptPart {
     this.url = props.url;
     this.credentials = props.credentials;
     this.values = props.credentials ? [props.credentials.userName, props.credentials.password] : [];
+    this.requiredCommands = props.credentials ? ['curl', 'sleep', 'base64', 'tr'] : ['curl', 'sleep'];
     // The loop may overrun the deadline by one interval and one probe.
     this.budgetSeconds = this.timeoutSeconds + this.intervalSeconds + this.probeTimeoutSeconds;
   }
@@ -114,17 +115,18 @@ export class HealthCheck implements IScriptPart {
 
 /**
  * Bash that defines `qwen_curl_credentials USER_VAR PASSWORD_VAR`: prints a curl config line
- * `user = "name:password"` (with `\` and `"` escaped) for `curl -K -`, so the password goes to
- * curl on stdin. printf is a bash builtin: the password never reaches any process's argv.
+ * `header = "Authorization: Basic <base64 of user:password>"` for `curl -K -`, so the password goes
+ * to base64 and curl on stdin (printf is a bash builtin: it never reaches any process's argv).
+ * Base64 text has no quote or backslash, so the line needs no escaping whatever the password holds,
+ * and no bash-version-dependent pattern substitution is involved.
  */
 export function renderCurlCredentialsFunction(): string {
   return [
-    '# Print a curl config with basic-auth credentials, for `curl -K -` (stdin, not argv).',
+    '# Print a curl config with a basic-auth header, for `curl -K -` (stdin, not argv).',
     'qwen_curl_credentials() {',
-    '  local credentials="${!1}:${!2}"',
-    '  credentials="${credentials//\\\\/\\\\\\\\}"',
-    '  credentials="${credentials//\\"/\\\\\\"}"',
-    '  printf \'user = "%s"\\n\' "$credentials"',
+    '  local token',
+    '  token="$(printf \'%s:%s\' "${!1}" "${!2}" | base64 | tr -d \'\\n\')"',
+    '  printf \'header = "Authorization: Basic %s"\\n\' "$token"',
     '}',
   ].join('\n');
 }

@@ -10,12 +10,11 @@ const password = ScriptValue.fromToken('Password', 'p', { secret: true });
 
 /** The EXACT lines of the curl-credentials function (as bash sees them, before Fn::Sub escaping). */
 const CURL_CREDENTIALS_FUNCTION = [
-  '# Print a curl config with basic-auth credentials, for `curl -K -` (stdin, not argv).',
+  '# Print a curl config with a basic-auth header, for `curl -K -` (stdin, not argv).',
   'qwen_curl_credentials() {',
-  '  local credentials="${!1}:${!2}"',
-  '  credentials="${credentials//\\\\/\\\\\\\\}"',
-  '  credentials="${credentials//\\"/\\\\\\"}"',
-  '  printf \'user = "%s"\\n\' "$credentials"',
+  '  local token',
+  '  token="$(printf \'%s:%s\' "${!1}" "${!2}" | base64 | tr -d \'\\n\')"',
+  '  printf \'header = "Authorization: Basic %s"\\n\' "$token"',
   '}',
 ].join('\n');
 
