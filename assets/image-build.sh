@@ -90,6 +90,10 @@ step_openssl() {
     make -j"$(nproc)" && make install_sw)
   printf '%s/lib\n' "$OPENSSL_PREFIX" > /etc/ld.so.conf.d/qwen-openssl.conf
   ldconfig
+  # The deploy script hashes the login password with this openssl (SHA-512 crypt, which nginx
+  # verifies through glibc's crypt()): prove it works before the image is captured.
+  printf 'image-build-check\n' | "$OPENSSL_PREFIX/bin/openssl" passwd -6 -stdin | grep -q '^\$6\$' ||
+    die "$OPENSSL_PREFIX/bin/openssl cannot hash with 'passwd -6' (the deploy script needs it)"
 }
 
 step_python() {

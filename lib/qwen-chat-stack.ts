@@ -6,7 +6,7 @@ import { applyRulePack, RuleSuppression } from './rules';
 import { DeployScript } from './script/deploy-script';
 import { DeployScriptRunCommand } from './script/deploy-script-run-command';
 import { HealthCheck } from './script/health-check';
-import { NginxBasicAuth } from './script/nginx-basic-auth';
+import { NginxBasicAuth, PasswordHash } from './script/nginx-basic-auth';
 import { ScriptValue } from './script/script-value';
 import { SystemdService } from './script/systemd-service';
 import { WaitConditionCallback } from './signal/wait-condition-callback';
@@ -51,6 +51,12 @@ export interface QwenChatStackProps extends ros.StackProps {
    */
   readonly pythonPath?: string;
   /**
+   * The OpenSSL 1.1.1+ program that hashes the login password (SHA-512 crypt); the image build
+   * installs it there.
+   * @default '/usr/local/openssl/bin/openssl'
+   */
+  readonly opensslPath?: string;
+  /**
    * System disk size in GiB.
    * @default - 200, or more when the model needs it (see QwenGpuInstanceProps.systemDiskSize)
    */
@@ -82,7 +88,8 @@ export const CIDR_PATTERN = '^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25
  * basic-auth reverse proxy, checks both answer, and signals the WaitCondition.
  *
  * Parameter names, resource logical ids, outputs and the console metadata are those of the
- * hand-written template it replaces, so a stack made from that template updates in place.
+ * hand-written template it replaces, so a stack made from that template can be updated to it, with
+ * the caveats the README lists (stricter parameter constraints, a replaced WaitCondition).
  */
 export class QwenChatStack extends ros.Stack {
   /** The network. */
@@ -146,8 +153,12 @@ export class QwenChatStack extends ros.Stack {
     this.script = new DeployScript({ signal: this.callback });
 
     const python = props.pythonPath ?? '/usr/local/python3/bin/python3';
+    const serviceName = props.serviceName ?? 'tongyi';
+    if (serviceName === 'nginx') {
+      throw new Error("QwenChatStack: serviceName 'nginx' is not allowed: it would overwrite nginx's own unit. Give another name, e.g. 'tongyi'.");
+    }
     this.appService = new SystemdService({
-      name: props.serviceName ?? 'tongyi',
+      name: serviceName,
       description: `${model.displayName} Gradio demo`,
       workingDirectory: model.app.directory,
       execStart: [python, model.app.entrypoint],
@@ -164,6 +175,9 @@ export class QwenChatStack extends ros.Stack {
       listenPort,
       upstreamPort: model.app.port,
       healthCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
+      // nginx checks the hash with the image's crypt(); CentOS 7's glibc 2.17 knows SHA-512 crypt, not bcrypt.
+      passwordHash: PasswordHash.SHA512_CRYPT,
+      opensslPath: props.opensslPath ?? '/usr/local/openssl/bin/openssl',
     });
     const appCheck = new HealthCheck({
       description: `the app answers on 127.0.0.1:${model.app.port}`,

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run for real: nginx, htpasswd (apache2-utils),
+# Installs the Debian packages the tests run for real: nginx, htpasswd (apache2-utils), openssl,
 # ShellCheck, systemd-analyze (systemd), unshare (util-linux), ip (iproute2), curl, python3.
 # Needs root (CI runs as root). Idempotent.
 set -euo pipefail
-packages=(nginx-light apache2-utils shellcheck systemd util-linux iproute2 curl ca-certificates python3 procps)
+packages=(nginx-light apache2-utils openssl shellcheck systemd util-linux iproute2 curl ca-certificates python3 procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -197,10 +197,10 @@ describe('QwenChatStack: resources', () => {
     expect(wait.Properties.Timeout).toBeGreaterThanOrEqual(runCommand.Timeout);
     expect(runCommand.Timeout).toBeGreaterThanOrEqual(STACK.script.budgetSeconds);
     expect(wait.Properties.Timeout).toBeLessThanOrEqual(43200);
-    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s.
-    expect(STACK.script.budgetSeconds).toBe(2350);
-    expect(runCommand.Timeout).toBe(2410);
-    expect(wait.Properties.Timeout).toBe(3250);
+    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s, 120 s of overhead.
+    expect(STACK.script.budgetSeconds).toBe(2410);
+    expect(runCommand.Timeout).toBe(2470);
+    expect(wait.Properties.Timeout).toBe(3310);
   });
 
   test('InstanceRunCommand: synchronous shell script on the group\'s instances', () => {
@@ -231,17 +231,17 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     }
   });
 
-  test('the password is never an argument: only builtins see it; htpasswd reads stdin (-i) and hashes with bcrypt (-B)', () => {
+  test('the password is never an argument: only builtins see it; openssl reads it on stdin and hashes with SHA-512 crypt', () => {
     const code = LINES.filter((l) => !/^\s*#/.test(l));
     const mentions = code.filter((l) => /\bpassword\b/.test(l) && !l.includes('/etc/nginx/password'));
     expect(mentions).toEqual([
       'password="$(qwen_decode \'${PasswordBase64}\')"',
-      'printf \'%s\\n\' "$password" | htpasswd -i -B -C 10 -c "$qwen_htpasswd_tmp" "$user_name"',
+      "qwen_password_hash=\"$(printf '%s\\n' \"$password\" | '/usr/local/openssl/bin/openssl' passwd -6 -stdin)\" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'",
       '  qwen_status="$(qwen_curl_credentials user_name password | curl -sS -o /dev/null -w \'%{http_code}\' --max-time 10 -K - \'http://127.0.0.1:5000/\' 2>/dev/null)" || qwen_status="000"',
     ]);
-    // Every line that runs htpasswd (not the required-command list, not the step name).
-    const htpasswd = code.filter((l) => /(^|[|;&]\s*)htpasswd /.test(l.trim()));
-    expect(htpasswd).toEqual(['printf \'%s\\n\' "$password" | htpasswd -i -B -C 10 -c "$qwen_htpasswd_tmp" "$user_name"']);
+    // No line runs htpasswd: the hash nginx checks on CentOS 7 (glibc 2.17 crypt) comes from openssl.
+    expect(code.filter((l) => /(^|[|;&]\s*)htpasswd /.test(l.trim()))).toEqual([]);
+    expect(code).toContain('printf \'%s:%s\\n\' "$user_name" "$qwen_password_hash" > "$qwen_htpasswd_tmp"');
     expect(BODY).not.toMatch(/htpasswd -b/);
     expect(BODY).not.toContain('echo "$password"');
     expect(BODY).not.toMatch(/qwen_log[^\n]*password\b(?!\.)/);
@@ -384,7 +384,7 @@ describe('QwenChatStack: props', () => {
 
   test('health-check timeouts change the budget and both timeouts', () => {
     const { template, stack } = build({ healthCheckTimeoutSeconds: 600, proxyCheckTimeoutSeconds: 30 });
-    expect(stack.script.budgetSeconds).toBe(2350 - 1200 - 60);
+    expect(stack.script.budgetSeconds).toBe(2410 - 1200 - 60);
     expect(template.Resources.InstanceRunCommand.Properties.Timeout).toBe(stack.script.budgetSeconds + 60);
     expect(template.Resources.WaitCondition.Properties.Timeout).toBe(stack.script.budgetSeconds + 900);
   });
@@ -413,6 +413,14 @@ describe('QwenChatStack: props', () => {
 
   test('a health-check timeout that makes the wait exceed 43200 s is refused at synth', () => {
     expect(() => build({ healthCheckTimeoutSeconds: 42500 })).toThrow(/WaitConditionCallback 'QwenChat\/Signal': the wait would need \d+s/);
+  });
+
+  test("serviceName 'nginx' is refused: it would overwrite nginx's own unit", () => {
+    expect(() => build({ serviceName: 'nginx' })).toThrow(/QwenChatStack: serviceName 'nginx' is not allowed: it would overwrite nginx's own unit/);
+  });
+
+  test('listenPort equal to the app port is refused', () => {
+    expect(() => build({ listenPort: 7860 })).toThrow(/NginxBasicAuth: listenPort 7860 is the upstream's own port/);
   });
 
   test('a bad service name or a relative python path is refused', () => {

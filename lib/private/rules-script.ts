@@ -145,6 +145,10 @@ export function commandShape(cmd: ShellCommand): CommandShape {
     keyword ??= words[i].text;
     i++;
   }
+  // `case WORD in` and `for NAME in WORDS` run no program: their words are no one's argv.
+  if (keyword === 'case' || keyword === 'for') {
+    return { assignments: [], name: undefined, args: [], keyword };
+  }
   const assignments: Array<{ name: string; word: ShellWord }> = [];
   while (i < words.length && ASSIGNMENT.test(words[i].text)) {
     assignments.push({ name: /^[A-Za-z_][A-Za-z0-9_]*/.exec(words[i].text)![0], word: words[i] });

@@ -34,6 +34,12 @@ export interface RehearsalProps {
    */
   readonly pythonPath?: string;
   /**
+   * The OpenSSL the script hashes the password with (the image builds it); a symlink to this machine's
+   * openssl is put there.
+   * @default '/usr/local/openssl/bin/openssl'
+   */
+  readonly opensslPath?: string;
+  /**
    * The port of the stand-in CurlCli receiver (the CurlCli the script was rendered with must POST there).
    * @default 8099
    */
@@ -117,7 +123,8 @@ export interface RehearsalResult {
 /** The notice printed when a rehearsal starts: what is real and what is a stand-in. */
 export const STAND_IN_NOTICE = [
   'rehearsal: running the rendered script in throwaway mount/network/PID namespaces (overlays with tmpfs upper layers',
-  '  on /etc /root /usr/local /var/log /var/lib /run: the host is not written). Real: bash, nginx, htpasswd, curl, base64.',
+  '  on /etc /root /usr/local /var/log /var/lib /run: the host is not written). Real: bash, nginx, openssl, curl, base64.',
+  '  The image\'s OpenSSL 1.1.1+ at the script\'s openssl path is this machine\'s openssl (a symlink), as python3 is below.',
   '  STAND-IN systemctl (no systemd here): runs the unit\'s ExecStart in its WorkingDirectory with its Environment, starts/reloads nginx.',
   '  STAND-IN CurlCli endpoint: a local HTTP receiver on 127.0.0.1 that records the signal.',
   '  STAND-IN app (no model/GPU here): a small python3 http server at the app path; python3 at the unit\'s path is a symlink to this machine\'s.',
@@ -128,12 +135,13 @@ export const STAND_IN_NOTICE = [
  * systemctl, the CurlCli endpoint and the app, and reports what happened. Linux and root only.
  */
 export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResult> {
-  for (const [tool, pkg] of [['unshare', 'util-linux'], ['nginx', 'nginx'], ['htpasswd', 'apache2-utils'], ['curl', 'curl'], ['python3', 'python3'], ['ip', 'iproute2']]) {
+  for (const [tool, pkg] of [['unshare', 'util-linux'], ['nginx', 'nginx'], ['htpasswd', 'apache2-utils'], ['curl', 'curl'], ['openssl', 'openssl'], ['python3', 'python3'], ['ip', 'iproute2']]) {
     requireTool(tool, pkg);
   }
   const dir = props.standInsDir ?? DEFAULT_STAND_INS_DIR;
   const appDir = props.appDirectory ?? '/root/Qwen-14B-Chat-Demo';
   const python = props.pythonPath ?? '/usr/local/python3/bin/python3';
+  const openssl = props.opensslPath ?? '/usr/local/openssl/bin/openssl';
   const port = props.receiverPort ?? 8099;
   const app = props.app ?? AppStandIn.ANSWERING;
   const sandbox = new NamespaceSandbox({ env: { REHEARSAL_SYSTEMCTL_LOG: '/run/rehearsal-systemctl.log' } });
@@ -153,6 +161,8 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       `export PATH=${q(path.join(w, 'bin'))}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       `mkdir -p ${q(appDir)} ${q(path.dirname(python))}`,
       `ln -sf ${q(realPython)} ${q(python)}`,
+      `mkdir -p ${q(path.dirname(openssl))}`,
+      `ln -sf /usr/bin/openssl ${q(openssl)}`,
       app === AppStandIn.NONE ? ':' : `cp ${q(standInPath(app, dir))} ${q(`${appDir}/app.py`)}`,
     ];
     Object.entries(props.extraFiles ?? {}).forEach(([target, content], i) => {

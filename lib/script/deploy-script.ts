@@ -74,8 +74,9 @@ export interface DeployScriptProps {
    */
   readonly logFile?: string;
   /**
-   * Seconds added to the sum of the parts' budgets for the script's own work (decoding, signal).
-   * @default 60
+   * Seconds added to the sum of the parts' budgets for the script's own work (decoding, and the
+   * signal, whose curl may retry for up to 90 seconds).
+   * @default 120
    */
   readonly overheadSeconds?: number;
 }
@@ -109,7 +110,7 @@ export class DeployScript {
   constructor(props: DeployScriptProps) {
     this.signal = props.signal;
     this.logFile = props.logFile ?? '/var/log/qwen-chat-deploy.log';
-    this.overheadSeconds = props.overheadSeconds ?? 60;
+    this.overheadSeconds = props.overheadSeconds ?? 120;
     if (!/^\/[A-Za-z0-9_./-]+$/.test(this.logFile)) {
       throw new Error(`DeployScript: logFile '${this.logFile}' is not allowed: give an absolute path of letters, digits, '_', '.', '-' and '/'.`);
     }
@@ -206,6 +207,9 @@ export class DeployScript {
         '# variables, so their characters never meet the shell parser. Secrets go to programs on stdin.',
         'set -euo pipefail',
         'umask 022',
+        '# A known locale (glob ranges in case patterns) and the system paths, whatever the caller had.',
+        'export LC_ALL=C',
+        'export PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
         '',
         `qwen_log_file=${shellQuote(this.logFile)}`,
         "qwen_stage='start'",
@@ -214,7 +218,7 @@ export class DeployScript {
         '',
         '# Progress lines of this script only: never a parameter value.',
         'qwen_log() {',
-        '  printf \'%s [qwen-chat-deploy] %s\\n\' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" | tee -a "$qwen_log_file"',
+        '  printf \'%s [qwen-chat-deploy] %s\\n\' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" | tee -a "$qwen_log_file" || true',
         '}',
         '',
         '# Stop with a reason; the EXIT trap sends it as the FAILURE signal.',
@@ -233,6 +237,8 @@ export class DeployScript {
         '# Every exit that is not the SUCCESS path sends FAILURE with the failed step.',
         'qwen_on_exit() {',
         '  local rc=$?',
+        '  # Nothing in here may stop the FAILURE signal: no errexit from now on.',
+        '  set +e',
         '  trap - EXIT',
         '  if [ "$qwen_signalled" != SUCCESS ]; then',
         '    [ "$rc" -ne 0 ] || rc=1',

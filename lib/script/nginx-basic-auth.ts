@@ -4,6 +4,23 @@ import { HealthCheck } from './health-check';
 import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
 
+/**
+ * How the password is hashed in the htpasswd file. nginx checks `$apr1$` hashes itself and every
+ * other scheme with the system's crypt(), so the scheme must be one the image's libc knows.
+ */
+export enum PasswordHash {
+  /**
+   * SHA-512 crypt (`$6$`, 5000 rounds, random salt) from `openssl passwd -6 -stdin` (OpenSSL 1.1.1 or
+   * later). glibc's crypt() has verified it since 2.7, so nginx accepts it on CentOS 7 as well.
+   */
+  SHA512_CRYPT = 'sha512-crypt',
+  /**
+   * bcrypt (`$2y$`) from `htpasswd -i -B` (httpd-tools 2.4.4 or later). Only where crypt() knows
+   * bcrypt (libxcrypt: Debian 11+, RHEL 8+); on glibc 2.17 (CentOS 7) nginx answers 500 to every login.
+   */
+  BCRYPT = 'bcrypt',
+}
+
 /** Props for {@link NginxBasicAuth}. */
 export interface NginxBasicAuthProps {
   /** The user name (a deploy-time value, e.g. the `UserName` parameter). */
@@ -46,7 +63,18 @@ export interface NginxBasicAuthProps {
    */
   readonly htpasswdPath?: string;
   /**
-   * bcrypt cost for htpasswd (-C), 4 to 17.
+   * How the password is hashed (see {@link PasswordHash}).
+   * @default PasswordHash.SHA512_CRYPT
+   */
+  readonly passwordHash?: PasswordHash;
+  /**
+   * The openssl program that hashes with SHA512_CRYPT: a command name or an absolute path (OpenSSL
+   * 1.1.1 or later; CentOS 7's own openssl is 1.0.2, too old).
+   * @default 'openssl'
+   */
+  readonly opensslPath?: string;
+  /**
+   * bcrypt cost for htpasswd (-C), 4 to 17; with PasswordHash.BCRYPT only.
    * @default 10
    */
   readonly bcryptCost?: number;
@@ -101,9 +129,17 @@ export class NginxBasicAuth {
         throw new Error(`NginxBasicAuth: ${name} '${path}' is not allowed: give an absolute path of letters, digits and '_@+=:,./-'.`);
       }
     }
+    if (this.listenPort === this.upstreamPort && ['127.0.0.1', 'localhost'].includes(this.upstreamHost)) {
+      throw new Error(`NginxBasicAuth: listenPort ${this.listenPort} is the upstream's own port; nginx and the app cannot both listen there. Give another listenPort, e.g. 5000.`);
+    }
+    const hash = props.passwordHash ?? PasswordHash.SHA512_CRYPT;
     const cost = props.bcryptCost ?? 10;
     if (!Number.isInteger(cost) || cost < 4 || cost > 17) {
       throw new Error(`NginxBasicAuth: bcryptCost ${cost} is not allowed: give a whole number from 4 to 17 (htpasswd -C).`);
+    }
+    const openssl = props.opensslPath ?? 'openssl';
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(openssl) && !isSafeAbsolutePath(openssl)) {
+      throw new Error(`NginxBasicAuth: opensslPath '${openssl}' is not allowed: give a command name such as 'openssl' or an absolute path such as '/usr/local/openssl/bin/openssl'.`);
     }
     if (props.password.secret !== true) {
       throw new Error(`NginxBasicAuth: password '${props.password.name}' is not marked secret: use a NoEcho parameter or ScriptValue option { secret: true }, so it is never logged.`);
@@ -120,22 +156,22 @@ export class NginxBasicAuth {
       new ScriptCommands({
         description: `write htpasswd file ${this.htpasswdPath}`,
         values: [props.userName, props.password],
-        requiredCommands: ['htpasswd', 'mktemp', 'chmod', 'chgrp', 'id'],
+        requiredCommands: [
+          ...(hash === PasswordHash.BCRYPT ? ['htpasswd'] : openssl.startsWith('/') ? [] : [openssl]),
+          'mktemp', 'chmod', 'chgrp', 'id',
+        ],
         commands: [
           '# A user name that htpasswd would misread is refused here too (the parameter pattern refuses it first).',
           `case "$${user}" in`,
           `  '' | -* | *:* | *[!A-Za-z0-9_.@-]*) qwen_fail 'the user name is empty or has a character other than letters, digits and _.@-' ;;`,
           'esac',
-          '# -i (password on stdin) and -B (bcrypt) need httpd-tools 2.4.4 or later: say so rather than fail obscurely.',
-          "qwen_htpasswd_usage=\"$(htpasswd 2>&1 || true)\"",
-          "case \"$qwen_htpasswd_usage\" in",
-          "  *' -i '*' -B '* | *' -B '*' -i '*) ;;",
-          "  *) qwen_fail 'htpasswd lacks -i or -B: install httpd-tools (apache2-utils) 2.4.4 or later' ;;",
-          'esac',
+          ...(hash === PasswordHash.BCRYPT ? bcryptCheckLines() : sha512HashLines(password, openssl)),
           `install -d -m 0755 ${shellQuote(this.htpasswdPath.substring(0, this.htpasswdPath.lastIndexOf('/')) || '/')}`,
           `qwen_htpasswd_tmp="$(mktemp ${shellQuote(`${this.htpasswdPath}.XXXXXX`)})"`,
-          '# The password goes to htpasswd on stdin (-i), hashed with bcrypt (-B): never in argv.',
-          `printf '%s\\n' "$${password}" | htpasswd -i -B -C ${cost} -c "$qwen_htpasswd_tmp" "$${user}"`,
+          ...(hash === PasswordHash.BCRYPT
+            ? ['# The password goes to htpasswd on stdin (-i), hashed with bcrypt (-B): never in argv.',
+              `printf '%s\\n' "$${password}" | htpasswd -i -B -C ${cost} -c "$qwen_htpasswd_tmp" "$${user}"`]
+            : [`printf '%s:%s\\n' "$${user}" "$qwen_password_hash" > "$qwen_htpasswd_tmp"`]),
           '# The nginx workers read the file through their group.',
           'qwen_nginx_group="$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)"',
           'chgrp "$qwen_nginx_group" "$qwen_htpasswd_tmp"',
@@ -216,6 +252,32 @@ export class NginxBasicAuth {
   public get userName(): ScriptValue {
     return this.props.userName;
   }
+}
+
+/** Checks that htpasswd can read the password on stdin and hash with bcrypt. */
+function bcryptCheckLines(): string[] {
+  return [
+    '# -i (password on stdin) and -B (bcrypt) need httpd-tools 2.4.4 or later: say so rather than fail obscurely.',
+    'qwen_htpasswd_usage="$(htpasswd 2>&1 || true)"',
+    'case "$qwen_htpasswd_usage" in',
+    "  *' -i '*' -B '* | *' -B '*' -i '*) ;;",
+    "  *) qwen_fail 'htpasswd lacks -i or -B: install httpd-tools (apache2-utils) 2.4.4 or later' ;;",
+    'esac',
+  ];
+}
+
+/** Hashes the password with `openssl passwd -6 -stdin` (on stdin, SHA-512 crypt) into `$qwen_password_hash`. */
+function sha512HashLines(password: string, openssl: string): string[] {
+  const program = shellQuote(openssl);
+  return [
+    ...(openssl.startsWith('/') ? [`[ -x ${program} ] || qwen_fail 'no openssl at ${openssl}: the image must provide OpenSSL 1.1.1 or later there'`] : []),
+    '# The password goes to openssl on stdin, hashed with SHA-512 crypt: never in argv.',
+    `qwen_password_hash="$(printf '%s\\n' "$${password}" | ${program} passwd -6 -stdin)" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'`,
+    'case "$qwen_password_hash" in',
+    '  \\$6\\$*) ;;',
+    "  *) qwen_fail 'openssl passwd -6 gave no SHA-512 crypt hash: OpenSSL 1.1.1 or later is needed' ;;",
+    'esac',
+  ];
 }
 
 function port(prop: string, value: number): number {

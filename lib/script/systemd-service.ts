@@ -135,7 +135,9 @@ export class SystemdService {
         requiredCommands: ['systemctl'],
         commands: [
           'systemctl daemon-reload',
-          `systemctl enable ${unit}`,
+          '# reenable, not enable: links left by a unit of the same name elsewhere (such as',
+          '# /lib/systemd/system) make systemd 219 refuse a plain enable.',
+          `systemctl reenable ${unit}`,
           `systemctl restart ${unit}`,
         ],
       }),

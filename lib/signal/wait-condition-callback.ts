@@ -132,7 +132,7 @@ export function renderSignalFunction(): string {
     '    qwen_log "cannot send ${status}: the CurlCli value is empty"',
     '    return 1',
     '  fi',
-    '  printf \'%s\' "$body" | eval "${curl_cli} --retry 5 --retry-delay 5 --max-time 30 -sS -d @-"',
+    '  printf \'%s\' "$body" | eval "${curl_cli} -f --retry 3 --retry-delay 5 --retry-max-time 60 --max-time 30 -sS -d @-"',
     '  echo',
     '  qwen_log "sent ${status} signal: ${reason}"',
     '}',

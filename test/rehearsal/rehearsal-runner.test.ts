@@ -34,13 +34,13 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-htpasswd-'));
     try {
       fs.writeFileSync(path.join(dir, 'password'), r.files[d.htpasswdPath]);
-      expect(r.files[d.htpasswdPath]).toMatch(/^admin:\$2y\$10\$/);
+      expect(r.files[d.htpasswdPath]).toMatch(/^admin:\$6\$/);
       expect(verifyHtpasswd(path.join(dir, 'password'), 'admin', PASSWORD)).toBe(true);
       expect(verifyHtpasswd(path.join(dir, 'password'), 'admin', 'Another-Pw-8')).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    expect(r.systemctlCalls).toEqual(expect.arrayContaining(['systemctl daemon-reload', `systemctl enable ${d.unitName}`, `systemctl restart ${d.unitName}`, 'systemctl restart nginx']));
+    expect(r.systemctlCalls).toEqual(expect.arrayContaining(['systemctl daemon-reload', `systemctl reenable ${d.unitName}`, `systemctl restart ${d.unitName}`, 'systemctl restart nginx']));
     // the secret never reached argv, the output or the log
     expect(r.argv.samples).toBeGreaterThan(20);
     expect(r.argv.hits).toEqual([]);

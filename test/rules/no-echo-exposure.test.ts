@@ -32,6 +32,20 @@ describe('no-echo-exposure', () => {
     expect(check(runCommandTemplate(body, b64, params))).toEqual([]);
   });
 
+  test('case and for words are no argv: a secret matched by case passes, a program after it is still judged', () => {
+    const body = [
+      "password=\"$(printf '%s' '${PasswordBase64}' | base64 -d)\"",
+      'case "$password" in',
+      "  '') exit 1 ;;",
+      'esac',
+      'for word in "$password"; do :; done',
+      '',
+    ].join('\n');
+    expect(check(runCommandTemplate(body, b64, params))).toEqual([]);
+    const leaky = `${body}curl -u "admin:$password" http://127.0.0.1/\n`;
+    expect(check(runCommandTemplate(leaky, b64, params))[0].message).toMatch(/argv of curl/);
+  });
+
   test('a NoEcho parameter in an Output is a finding; other outputs pass', () => {
     const t = runCommandTemplate('true\n', {}, params);
     (t as Record<string, unknown>).Outputs = {

@@ -37,25 +37,25 @@ describe('DeployScriptRunCommand', () => {
   test('renders one synchronous RunShellScript RunCommand; Timeout = script budget + margin', () => {
     const { app, stack, script } = fixture();
     const t = synthTemplate(app, stack);
-    expect(script.budgetSeconds).toBe(60 + 10 + 100);
+    expect(script.budgetSeconds).toBe(120 + 10 + 100);
     expect(t.Resources.InstanceRunCommand).toMatchObject({
       Type: 'ALIYUN::ECS::RunCommand',
       Properties: {
         Type: 'RunShellScript',
         Sync: true,
         InstanceIds: { 'Fn::GetAtt': ['EcsInstanceGroup', 'InstanceIds'] },
-        Timeout: 170 + 60,
+        Timeout: 230 + 60,
         CommandContent: { 'Fn::Sub': [script.render().body, { CurlCliBase64: { 'Fn::Base64Encode': { 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] } } }] },
       },
     });
-    expect(t.Resources.WaitCondition.Properties.Timeout).toBe(170 + 900);
+    expect(t.Resources.WaitCondition.Properties.Timeout).toBe(230 + 900);
   });
 
   test('logicalId and timeoutMarginSeconds are honoured', () => {
     const { app, stack } = fixture({ logicalId: 'RunIt', timeoutMarginSeconds: 0 });
     const t = synthTemplate(app, stack);
     expect(t.Resources.InstanceRunCommand).toBeUndefined();
-    expect(t.Resources.RunIt.Properties.Timeout).toBe(170);
+    expect(t.Resources.RunIt.Properties.Timeout).toBe(230);
   });
 
   test.each([[-1], [2.5]])('timeoutMarginSeconds %p is refused', (v) => {

@@ -35,6 +35,6 @@ describe('DeployScriptRunCommand and the wait', () => {
     const callback = new WaitConditionCallback(stack, 'Signal', { startupMarginSeconds: 10 });
     const script = new DeployScript({ signal: callback }).addParts(new ScriptCommands({ description: 'step', commands: ['true'] }));
     new DeployScriptRunCommand(stack, 'Run', { script, instanceIds: ['i-1'], timeoutMarginSeconds: 60 });
-    expect(() => app.synth()).toThrow(/the RunCommand may run 180s \(script budget 120s \+ timeoutMarginSeconds 60s\) but its signal is only waited for 130s/);
+    expect(() => app.synth()).toThrow(/the RunCommand may run 240s \(script budget 180s \+ timeoutMarginSeconds 60s\) but its signal is only waited for 190s/);
   });
 });

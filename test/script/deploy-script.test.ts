@@ -38,7 +38,7 @@ describe('DeployScript', () => {
     expect(s.budgetSeconds).toBe(7);
     s.addParts(cmd('a'), new HealthCheck({ description: 'h', url: 'http://127.0.0.1/', timeoutSeconds: 20, intervalSeconds: 2, probeTimeoutSeconds: 3 }));
     expect(s.budgetSeconds).toBe(7 + 5 + 25);
-    expect(new DeployScript({ signal: new LogSignal() }).budgetSeconds).toBe(60);
+    expect(new DeployScript({ signal: new LogSignal() }).budgetSeconds).toBe(120);
   });
 
   test('parts run in phase order, then in the order added', () => {

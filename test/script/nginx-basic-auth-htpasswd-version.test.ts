@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { NginxBasicAuth, ScriptValue } from '../../lib';
+import { NginxBasicAuth, PasswordHash, ScriptValue } from '../../lib';
 
 /**
- * The htpasswd step refuses, with a reason, an htpasswd without -i or -B (httpd-tools before 2.4.4)
+ * With PasswordHash.BCRYPT the htpasswd step refuses, with a reason, an htpasswd without -i or -B (httpd-tools before 2.4.4)
  * instead of letting it prompt on a terminal that is not there or write a weak hash.
  */
 function runStep(fakeUsage: string | undefined) {
@@ -20,6 +20,7 @@ function runStep(fakeUsage: string | undefined) {
     userName: ScriptValue.fromToken('UserName', 'x'),
     password: ScriptValue.fromToken('Password', 'x', { secret: true }),
     htpasswdPath: path.join(dir, 'password'),
+    passwordHash: PasswordHash.BCRYPT,
   });
   const step = nginx.parts[1].renderCommands();
   const script = [

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ScriptPhase } from '../../lib/script/deploy-script';
 import { HealthCheck } from '../../lib/script/health-check';
-import { NginxBasicAuth, NginxBasicAuthProps } from '../../lib/script/nginx-basic-auth';
+import { NginxBasicAuth, NginxBasicAuthProps, PasswordHash } from '../../lib/script/nginx-basic-auth';
 import { ScriptCommands, ScriptFile } from '../../lib/script/script-file';
 import { ScriptValue } from '../../lib/script/script-value';
 import { esc, requireTool, run, tmpDir } from './script-test-support';
@@ -44,12 +44,38 @@ const DEFAULT_SITE = [
   '',
 ].join('\n');
 
-/** The htpasswd step with defaults, exact (bash as it runs, before Fn::Sub escaping). */
-const DEFAULT_HTPASSWD_STEP = [
+const USER_NAME_GUARD = [
   '# A user name that htpasswd would misread is refused here too (the parameter pattern refuses it first).',
   'case "$user_name" in',
   "  '' | -* | *:* | *[!A-Za-z0-9_.@-]*) qwen_fail 'the user name is empty or has a character other than letters, digits and _.@-' ;;",
   'esac',
+];
+const HTPASSWD_FILE_TAIL = [
+  '# The nginx workers read the file through their group.',
+  'qwen_nginx_group="$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)"',
+  'chgrp "$qwen_nginx_group" "$qwen_htpasswd_tmp"',
+  'chmod 0640 "$qwen_htpasswd_tmp"',
+  "mv -f \"$qwen_htpasswd_tmp\" '/etc/nginx/password'",
+];
+
+/** The htpasswd step with defaults (SHA-512 crypt from openssl), exact (bash as it runs, before Fn::Sub escaping). */
+const DEFAULT_HTPASSWD_STEP = [
+  ...USER_NAME_GUARD,
+  '# The password goes to openssl on stdin, hashed with SHA-512 crypt: never in argv.',
+  "qwen_password_hash=\"$(printf '%s\\n' \"$password\" | 'openssl' passwd -6 -stdin)\" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'",
+  'case "$qwen_password_hash" in',
+  '  \\$6\\$*) ;;',
+  "  *) qwen_fail 'openssl passwd -6 gave no SHA-512 crypt hash: OpenSSL 1.1.1 or later is needed' ;;",
+  'esac',
+  "install -d -m 0755 '/etc/nginx'",
+  "qwen_htpasswd_tmp=\"$(mktemp '/etc/nginx/password.XXXXXX')\"",
+  "printf '%s:%s\\n' \"$user_name\" \"$qwen_password_hash\" > \"$qwen_htpasswd_tmp\"",
+  ...HTPASSWD_FILE_TAIL,
+].join('\n');
+
+/** The htpasswd step with PasswordHash.BCRYPT, exact. */
+const BCRYPT_HTPASSWD_STEP = [
+  ...USER_NAME_GUARD,
   '# -i (password on stdin) and -B (bcrypt) need httpd-tools 2.4.4 or later: say so rather than fail obscurely.',
   'qwen_htpasswd_usage="$(htpasswd 2>&1 || true)"',
   'case "$qwen_htpasswd_usage" in',
@@ -60,11 +86,7 @@ const DEFAULT_HTPASSWD_STEP = [
   "qwen_htpasswd_tmp=\"$(mktemp '/etc/nginx/password.XXXXXX')\"",
   '# The password goes to htpasswd on stdin (-i), hashed with bcrypt (-B): never in argv.',
   'printf \'%s\\n\' "$password" | htpasswd -i -B -C 10 -c "$qwen_htpasswd_tmp" "$user_name"',
-  '# The nginx workers read the file through their group.',
-  'qwen_nginx_group="$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)"',
-  'chgrp "$qwen_nginx_group" "$qwen_htpasswd_tmp"',
-  'chmod 0640 "$qwen_htpasswd_tmp"',
-  "mv -f \"$qwen_htpasswd_tmp\" '/etc/nginx/password'",
+  ...HTPASSWD_FILE_TAIL,
 ].join('\n');
 
 describe('NginxBasicAuth', () => {
@@ -106,8 +128,15 @@ describe('NginxBasicAuth', () => {
     expect(htpasswd.phase).toBe(ScriptPhase.COMMANDS);
     expect(htpasswd.description).toBe('write htpasswd file /etc/nginx/password');
     expect(htpasswd.values).toEqual([userName, password]);
-    expect(htpasswd.requiredCommands).toEqual(['htpasswd', 'mktemp', 'chmod', 'chgrp', 'id']);
+    expect(htpasswd.requiredCommands).toEqual(['openssl', 'mktemp', 'chmod', 'chgrp', 'id']);
     expect(htpasswd.renderCommands()).toBe(DEFAULT_HTPASSWD_STEP);
+    const bcrypt = new NginxBasicAuth({ ...BASE, passwordHash: PasswordHash.BCRYPT }).parts[1];
+    expect(bcrypt.requiredCommands).toEqual(['htpasswd', 'mktemp', 'chmod', 'chgrp', 'id']);
+    expect(bcrypt.renderCommands()).toBe(BCRYPT_HTPASSWD_STEP);
+    const absolute = new NginxBasicAuth({ ...BASE, opensslPath: '/usr/local/openssl/bin/openssl' }).parts[1];
+    expect(absolute.requiredCommands).toEqual(['mktemp', 'chmod', 'chgrp', 'id']);
+    expect(absolute.renderCommands()).toContain(
+      "[ -x '/usr/local/openssl/bin/openssl' ] || qwen_fail 'no openssl at /usr/local/openssl/bin/openssl: the image must provide OpenSSL 1.1.1 or later there'");
 
     expect(start.phase).toBe(ScriptPhase.SERVICES);
     expect(start.budgetSeconds).toBe(90);
@@ -133,8 +162,15 @@ describe('NginxBasicAuth', () => {
     expect(serve.renderCommands()).toContain('qwen_curl_credentials user_name password | curl');
   });
 
-  test('the password is never an argument: only the printf builtin sees it, htpasswd reads stdin (-i) and hashes with bcrypt (-B)', () => {
+  test('the password is never an argument: only the printf builtin sees it, openssl reads it on stdin (-stdin)', () => {
     const lines = new NginxBasicAuth(BASE).parts.map((p) => p.renderCommands()).join('\n').split('\n');
+    expect(lines.filter((l) => /\$\{?password\b/.test(l))).toEqual([
+      "qwen_password_hash=\"$(printf '%s\\n' \"$password\" | 'openssl' passwd -6 -stdin)\" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'",
+    ]);
+  });
+
+  test('with BCRYPT the password is never an argument: htpasswd reads stdin (-i) and hashes with bcrypt (-B)', () => {
+    const lines = new NginxBasicAuth({ ...BASE, passwordHash: PasswordHash.BCRYPT }).parts.map((p) => p.renderCommands()).join('\n').split('\n');
     const withPassword = lines.filter((l) => /\$\{?password\b/.test(l));
     expect(withPassword).toEqual(['printf \'%s\\n\' "$password" | htpasswd -i -B -C 10 -c "$qwen_htpasswd_tmp" "$user_name"']);
     const htpasswdLine = lines.find((l) => l.includes('htpasswd -'))!;
@@ -165,11 +201,46 @@ describe('NginxBasicAuth', () => {
     expect(r.status).toBe(0);
   });
 
-  test('the htpasswd step, run by bash, writes a bcrypt entry that htpasswd -v accepts, mode 0640', () => {
+  test('the default step, run by bash, writes a SHA-512 crypt entry that htpasswd -v accepts, mode 0640', () => {
+    requireTool('htpasswd', 'apache2-utils');
+    requireTool('openssl', 'openssl');
+    const dir = tmpDir();
+    const file = path.join(dir, 'etc', 'password');
+    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: file });
+    const pw = "Pa$$w0rd'`\"\\x";
+    const r = run('bash', ['-c', [
+      'set -euo pipefail',
+      'qwen_fail() { echo "FAIL $1"; exit 3; }',
+      'user_name="$(cat)"; password="${user_name#*:}"; user_name="${user_name%%:*}"',
+      n.parts[1].renderCommands(),
+    ].join('\n')], `admin:${pw}`);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain(pw);
+    const entry = fs.readFileSync(file, 'utf8');
+    expect(entry).toMatch(/^admin:\$6\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}\n$/);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('640');
+    expect(run('htpasswd', ['-v', '-i', file, 'admin'], `${pw}\n`).status).toBe(0);
+    expect(run('htpasswd', ['-v', '-i', file, 'admin'], 'wrong\n').status).not.toBe(0);
+  });
+
+  test('an openssl without passwd -6 (OpenSSL 1.0.2) fails the step with a reason', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'password');
+    const fake = path.join(dir, 'old-openssl');
+    fs.writeFileSync(fake, '#!/bin/bash\necho "passwd: Unrecognized flag 6" >&2\nexit 1\n', { mode: 0o755 });
+    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: file, opensslPath: fake });
+    const r = run('bash', ['-c', ['set -euo pipefail', 'qwen_fail() { echo "FAIL $1"; exit 3; }', 'user_name=admin; password=secret', n.parts[1].renderCommands()].join('\n')]);
+    expect(r.stdout).toBe('FAIL openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed\n');
+    expect(r.status).toBe(3);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  test('with BCRYPT the step, run by bash, writes a bcrypt entry that htpasswd -v accepts, mode 0640', () => {
     requireTool('htpasswd', 'apache2-utils');
     const dir = tmpDir();
     const file = path.join(dir, 'etc', 'password');
-    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: file, bcryptCost: 4 });
+    const n = new NginxBasicAuth({ ...BASE, htpasswdPath: file, bcryptCost: 4, passwordHash: PasswordHash.BCRYPT });
     const pw = "Pa$$w0rd'`\"\\x";
     const r = run('bash', ['-c', [
       'set -euo pipefail',
@@ -207,6 +278,14 @@ describe('NginxBasicAuth', () => {
       ['listenPort', 0], ['listenPort', 70000], ['listenPort', 1.5], ['upstreamPort', 0], ['upstreamPort', 65536],
     ] as const)('%s %p', (prop, value) => {
       expect(() => new NginxBasicAuth({ ...BASE, [prop]: value })).toThrow(new RegExp(`NginxBasicAuth: ${prop} ${esc(String(value))} is not allowed: give a whole port number from 1 to 65535`));
+    });
+
+    test('listenPort equal to the upstream port on loopback', () => {
+      expect(() => new NginxBasicAuth({ ...BASE, listenPort: 7860 })).toThrow(/NginxBasicAuth: listenPort 7860 is the upstream's own port; nginx and the app cannot both listen there/);
+    });
+
+    test.each([['open ssl'], ['bin/openssl'], ['/opt/x;rm']])('opensslPath %p', (opensslPath) => {
+      expect(() => new NginxBasicAuth({ ...BASE, opensslPath })).toThrow(new RegExp(`NginxBasicAuth: opensslPath '${esc(opensslPath)}' is not allowed`));
     });
 
     test.each([['a b'], ['127.0.0.1;'], ['']])('upstreamHost %p', (upstreamHost) => {

@@ -93,7 +93,9 @@ describe('SystemdService', () => {
     expect(start.requiredCommands).toEqual(['systemctl']);
     expect(start.renderCommands()).toBe([
       'systemctl daemon-reload',
-      "systemctl enable 'tongyi.service'",
+      '# reenable, not enable: links left by a unit of the same name elsewhere (such as',
+      '# /lib/systemd/system) make systemd 219 refuse a plain enable.',
+      "systemctl reenable 'tongyi.service'",
       "systemctl restart 'tongyi.service'",
     ].join('\n'));
     expect(new SystemdService(BASE).parts[1].budgetSeconds).toBe(150);

@@ -18,7 +18,7 @@ const SIGNAL_FUNCTION = [
   '    qwen_log "cannot send ${status}: the CurlCli value is empty"',
   '    return 1',
   '  fi',
-  '  printf \'%s\' "$body" | eval "${curl_cli} --retry 5 --retry-delay 5 --max-time 30 -sS -d @-"',
+  '  printf \'%s\' "$body" | eval "${curl_cli} -f --retry 3 --retry-delay 5 --retry-max-time 60 --max-time 30 -sS -d @-"',
   '  echo',
   '  qwen_log "sent ${status} signal: ${reason}"',
   '}',
@@ -43,12 +43,12 @@ describe('WaitConditionCallback', () => {
 
   test('template: a handle and a wait on it; Timeout = script budget + startup margin; Count', () => {
     const { app, stack, cb, script } = fixture({ count: 2, startupMarginSeconds: 300 });
-    expect(script.budgetSeconds).toBe(60 + 40 + 110);
-    expect(cb.timeoutSeconds).toBe(210 + 300);
+    expect(script.budgetSeconds).toBe(120 + 40 + 110);
+    expect(cb.timeoutSeconds).toBe(270 + 300);
     const t = synthTemplate(app, stack);
     expect(t.Resources).toMatchObject({
       WaitConditionHandle: { Type: 'ALIYUN::ROS::WaitConditionHandle' },
-      WaitCondition: { Type: 'ALIYUN::ROS::WaitCondition', Properties: { Handle: { Ref: 'WaitConditionHandle' }, Count: 2, Timeout: 510 } },
+      WaitCondition: { Type: 'ALIYUN::ROS::WaitCondition', Properties: { Handle: { Ref: 'WaitConditionHandle' }, Count: 2, Timeout: 570 } },
     });
     expect(t.Resources.WaitCondition.DependsOn).toBeUndefined();
   });
@@ -110,8 +110,8 @@ describe('WaitConditionCallback', () => {
 
     test('a wait timeout over 43200 s throws at synth, with the figures', () => {
       const { app, stack } = fixture({}, 43000);
-      // budget = 60 + 40 + 43010 = 43110; + 900 = 44010
-      expect(() => synthTemplate(app, stack)).toThrow(/WaitConditionCallback 'S\/Signal': the wait would need 44010s \(script budget 43110s \+ startupMarginSeconds 900s\), but ROS allows 1 to 43200s/);
+      // budget = 120 + 40 + 43010 = 43170; + 900 = 44070
+      expect(() => synthTemplate(app, stack)).toThrow(/WaitConditionCallback 'S\/Signal': the wait would need 44070s \(script budget 43170s \+ startupMarginSeconds 900s\), but ROS allows 1 to 43200s/);
     });
   });
 });
