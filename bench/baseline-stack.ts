@@ -66,7 +66,7 @@ export class BaselineStack extends ros.Stack {
       internetMaxBandwidthOut: 2,
     }, true);
     const handle = new rosRos.RosWaitConditionHandle(this, 'WaitConditionHandle', {}, true);
-    const wait = new rosRos.RosWaitCondition(this, 'WaitCondition', { handle: handle.ref, count: 1, timeout: 3250 }, true);
+    const wait = new rosRos.RosWaitCondition(this, 'WaitCondition', { handle: handle.ref, count: 1, timeout: 3310 }, true);
     wait.addRosDependency(group.logicalId);
     new ecs.RosRunCommand(this, 'InstanceRunCommand', {
       type: 'RunShellScript',
@@ -77,7 +77,7 @@ export class BaselineStack extends ros.Stack {
         UserNameBase64: ros.Fn.base64Encode(p.UserName.valueAsString),
         PasswordBase64: ros.Fn.base64Encode(p.Password.valueAsString),
       }),
-      timeout: 2410,
+      timeout: 2470,
     }, true);
     const endpoint = (name: string, ips: ros.IResolvable, description: { en: string; 'zh-cn': string }) =>
       new ros.RosOutput(this, name, {

@@ -9,8 +9,8 @@ const root = path.resolve(__dirname, '..', '..');
 describe('the cdk.json app command, run as the ros-cdk CLI runs it', () => {
   let outdir: string;
   beforeAll(() => {
-    // The app command runs compiled JS (see cdk.json), so build it the way `npm run build` does.
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    // The app command runs the built, bundled app (see cdk.json): build it with `npm run build`.
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-chat-cli-'));
     const { app } = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
     // The CLI runs the `app` string through a shell with CDK_OUTDIR set.

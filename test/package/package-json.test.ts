@@ -12,7 +12,16 @@ describe('package.json', () => {
     const build = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8'));
     expect(build.compilerOptions.outDir).toBe('dist');
     expect(build.include).toContain('lib/**/*.ts');
-    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && /);
+  });
+
+  test("cdk.json's app runs the bundle that npm run build writes from the compiled app", () => {
+    const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
+    expect(app).toBe('node dist/qwen-chat-app.js');
+    expect(pkg.scripts.build).toContain('esbuild dist/bin/qwen-chat.js --bundle --platform=node');
+    expect(pkg.scripts.build).toContain('--outfile=dist/qwen-chat-app.js');
+    // The bundle is the CLI's app, not part of the library: the package ships dist/lib only.
+    expect(pkg.files.some((f: string) => f.includes('qwen-chat-app'))).toBe(false);
   });
 
   test.each(ROS_CDK)('%s is a peer dependency with the same version in devDependencies, not a dependency', (name) => {
