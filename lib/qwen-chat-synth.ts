@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
-import * as YAML from 'yaml';
 import { qwenChatServicePackage } from './computenest/qwen-chat-service-package';
 import { writeServiceFolder } from './computenest/write-service-folder';
+import { templateToYaml } from './private/template-yaml';
 import { addQwenChatStacks, QWEN_CHAT_PRESETS } from './qwen-chat-presets';
 
 /** Options for {@link synthesizeQwenChat}. */
@@ -26,9 +26,7 @@ export interface SynthesizedQwenChat {
 }
 
 /** Render a template object as YAML, the way Compute Nest service templates are written. */
-export function templateToYaml(template: unknown): string {
-  return YAML.stringify(template, { lineWidth: 0, aliasDuplicateObjects: false });
-}
+export { templateToYaml };
 
 /**
  * Synthesize every preset stack into a cloud assembly and write each template as YAML. Two runs

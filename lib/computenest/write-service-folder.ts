@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { ComputeNestServicePackage, TemplateSource } from './compute-nest-service-package';
 import { validateServicePackage } from './validate-service-package';
+import { templateToYaml } from '../private/template-yaml';
 
 function templateText(file: string, source: TemplateSource): string {
   if (typeof source === 'string') return source.endsWith('\n') ? source : `${source}\n`;
   return file.endsWith('.json')
     ? `${JSON.stringify(source, undefined, 2)}\n`
-    : YAML.stringify(source, { lineWidth: 0 });
+    : templateToYaml(source);
 }
 
 function inside(dir: string, rel: string, field: string): string {
