@@ -4,7 +4,7 @@
  * Writes the cloud assembly to cdk.out/ and the templates to out/templates/.
  */
 import * as path from 'path';
-import { synthesizeQwenChat } from '../lib/qwen-chat-synth';
+import { synthesizeQwenChat } from '../lib/qwen-chat/synth';
 
 const assemblyDir = process.env.CDK_OUTDIR ?? path.join(process.cwd(), 'cdk.out');
 const outDir = path.join(process.cwd(), 'out');

@@ -1,27 +1,73 @@
-export * from './compute/gpu-types';
-export * from './compute/model-fit';
-export * from './compute/models';
-export * from './compute/qwen-gpu-instance';
-export * from './computenest/artifact';
-export * from './computenest/compute-nest-service-package';
-export * from './computenest/deploy-metadata';
-export * from './computenest/image-build-script';
-export * from './computenest/image-builder';
-export * from './computenest/qwen-chat-service-package';
-export * from './computenest/service';
-export * from './computenest/validate-service-package';
-export * from './computenest/write-service-folder';
-export * from './network/service-network';
-export * from './qwen-chat-presets';
-export * from './qwen-chat-stack';
-export * from './qwen-chat-synth';
-export * from './rehearsal/intrinsic-resolver';
-export * from './rules';
-export * from './script/deploy-script';
-export * from './script/deploy-script-run-command';
-export * from './script/health-check';
-export * from './script/nginx-basic-auth';
-export * from './script/script-file';
-export * from './script/script-value';
-export * from './script/systemd-service';
-export * from './signal/wait-condition-callback';
+// The public API of ros-cdk-qwen-chat. Each name is exported on purpose; anything not named here is
+// internal and may change without notice. The template rule pack has its own entry point,
+// `ros-cdk-qwen-chat/rules` (lib/rules/index.ts).
+
+// Deploy scripts: an ordered list of typed parts rendered once into one Fn::Sub.
+export { DeployScript, ScriptPhase } from './script/deploy-script';
+export type { DeployScriptProps, IScriptPart, IScriptSignal, RenderedDeployScript } from './script/deploy-script';
+export { ScriptValue } from './script/script-value';
+export type { ScriptValueOptions } from './script/script-value';
+export { ScriptCommands, ScriptFile } from './script/script-file';
+export type { ScriptCommandsProps, ScriptFileProps } from './script/script-file';
+export { RestartPolicy, SystemdService } from './script/systemd-service';
+export type { SystemdServiceProps } from './script/systemd-service';
+export { HealthCheck } from './script/health-check';
+export type { HealthCheckCredentials, HealthCheckProps } from './script/health-check';
+export { NginxBasicAuth, PasswordHash } from './script/nginx-basic-auth';
+export type { NginxBasicAuthProps } from './script/nginx-basic-auth';
+export { DeployScriptRunCommand } from './script/deploy-script-run-command';
+export type { DeployScriptRunCommandProps } from './script/deploy-script-run-command';
+
+// The wait for the script's signal.
+export { WaitConditionCallback } from './signal/wait-condition-callback';
+export type { WaitConditionCallbackProps } from './signal/wait-condition-callback';
+
+// Network and compute.
+export { ServiceNetwork } from './network/service-network';
+export type { IngressPort, ServiceNetworkProps } from './network/service-network';
+export { InstanceChargeType, QwenGpuInstance } from './compute/qwen-gpu-instance';
+export type { QwenGpuInstanceProps } from './compute/qwen-gpu-instance';
+export { QwenModel } from './compute/models';
+export type { QwenAppSpec, QwenModelSpec, QwenPrecision } from './compute/models';
+export { GPU_INSTANCE_TYPES, findGpuInstanceType, totalGpuMemoryGiB } from './compute/gpu-types';
+export type { GpuInstanceTypeSpec } from './compute/gpu-types';
+export { allowedInstanceTypes, assertInstanceTypesFit, checkModelFit } from './compute/model-fit';
+export type { FitResult } from './compute/model-fit';
+
+// ROS templates: the resolver users render their scripts with, the YAML writer, limits.
+export { IntrinsicResolver, renderRunCommandScript, rosBase64Encode } from './ros/resolver';
+export type { IntrinsicResolverProps, RenderRunCommandScriptProps } from './ros/resolver';
+export { parseTemplateText, readTemplateFile } from './ros/template';
+export type { TemplateDocument, TemplateResource } from './ros/template';
+export { templateToYaml } from './ros/yaml';
+
+// Template rules run at synth (the whole pack: `ros-cdk-qwen-chat/rules`).
+export { applyRulePack } from './rules/engine/apply-rule-pack';
+export type { ApplyRulePackOptions } from './rules/engine/apply-rule-pack';
+export type { RuleSuppression } from './rules/engine/rule-suppression';
+
+// Compute Nest service packages (config.yaml, image builds, the service folder).
+export { ComputeNestServicePackage } from './computenest/compute-nest-service-package';
+export type { ComputeNestServicePackageProps, ServiceFile, TemplateSource } from './computenest/compute-nest-service-package';
+export { Service } from './computenest/service';
+export type { ServiceInfo, ServiceProps } from './computenest/service';
+export { DeployMetadata } from './computenest/deploy-metadata';
+export type { ArtifactRelationTarget, DeployMetadataProps, TemplateConfig } from './computenest/deploy-metadata';
+export { Artifact } from './computenest/artifact';
+export type { ArtifactProps, EcsImageSource } from './computenest/artifact';
+export { ImageBuilder } from './computenest/image-builder';
+export type { ImageBuilderProps } from './computenest/image-builder';
+export { validateServicePackage } from './computenest/validate-service-package';
+export { writeServiceFolder } from './computenest/write-service-folder';
+
+// The Qwen chat product: the stack, its presets, its service package and image build.
+export { QwenChatStack } from './qwen-chat/qwen-chat-stack';
+export type { QwenChatStackProps } from './qwen-chat/qwen-chat-stack';
+export { QWEN_CHAT_PRESETS, addQwenChatStacks } from './qwen-chat/presets';
+export type { QwenChatPreset } from './qwen-chat/presets';
+export { synthesizeQwenChat } from './qwen-chat/synth';
+export type { SynthesizeQwenChatOptions, SynthesizedQwenChat } from './qwen-chat/synth';
+export { qwenChatServicePackage } from './qwen-chat/service-package';
+export type { QwenChatServicePackageProps } from './qwen-chat/service-package';
+export { renderImageBuildScript } from './qwen-chat/image-build-script';
+export type { ImageBuildScriptProps, PinnedDownload } from './qwen-chat/image-build-script';

@@ -1,6 +1,6 @@
-import { formatFinding } from '../rules/finding';
-import { lintTemplate } from '../rules/rule-pack';
-import { readTemplateFile } from '../rules/template-document';
+import { formatFinding } from '../rules/engine/finding';
+import { lintTemplate } from '../rules/engine/rule-pack';
+import { readTemplateFile } from '../ros/template';
 
 /** Where a CLI command writes; tests and other front ends can capture it. */
 export interface CliIo {

@@ -1,6 +1,6 @@
 import {
   RawMap, extraOf, mapField, optString, optStringList, renderWithExtra, reqString, requireNonEmpty,
-} from '../private/computenest-config';
+} from './private/config-fields';
 import { ArtifactRelationTarget } from './deploy-metadata';
 import { ImageBuilder } from './image-builder';
 

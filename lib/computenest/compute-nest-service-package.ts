@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import { QwenModel } from '../compute/models';
-import { RawMap, extraOf, isMap, mapField } from '../private/computenest-config';
+import { RawMap, extraOf, isMap, mapField } from './private/config-fields';
 import { Artifact } from './artifact';
 import { ImageBuilder } from './image-builder';
 import { Service } from './service';

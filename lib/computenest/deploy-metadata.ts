@@ -1,6 +1,6 @@
 import {
   RawMap, extraOf, isMap, mapField, optStringList, renderWithExtra, reqString, requireNonEmpty,
-} from '../private/computenest-config';
+} from './private/config-fields';
 
 /** One ROS template of the service (config.yaml `Service.DeployMetadata.TemplateConfigs[]`). */
 export interface TemplateConfig {

@@ -1,6 +1,6 @@
 import {
   RawMap, extraOf, optNumber, optString, renderWithExtra, reqString, requireNonEmpty,
-} from '../private/computenest-config';
+} from './private/config-fields';
 
 /** Props of {@link ImageBuilder}. */
 export interface ImageBuilderProps {

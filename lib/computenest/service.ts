@@ -1,6 +1,6 @@
 import {
   RawMap, extraOf, isMap, mapField, optString, renderWithExtra, reqString, requireNonEmpty,
-} from '../private/computenest-config';
+} from './private/config-fields';
 import { DeployMetadata } from './deploy-metadata';
 
 /** Service information for one locale (config.yaml `Service.ServiceInfo`). */

@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
 import { allowedInstanceTypes, checkModelFit } from '../compute/model-fit';
 import { findGpuInstanceType } from '../compute/gpu-types';
-import { isMap } from '../private/computenest-config';
+import { isMap } from './private/config-fields';
 import { ComputeNestServicePackage, TemplateSource } from './compute-nest-service-package';
 
 /**

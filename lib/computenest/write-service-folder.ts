@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ComputeNestServicePackage, TemplateSource } from './compute-nest-service-package';
 import { validateServicePackage } from './validate-service-package';
-import { templateToYaml } from '../private/template-yaml';
+import { templateToYaml } from '../ros/yaml';
 
 function templateText(file: string, source: TemplateSource): string {
   if (typeof source === 'string') return source.endsWith('\n') ? source : `${source}\n`;

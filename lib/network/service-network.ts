@@ -1,6 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as ecs from '@alicloud/ros-cdk-ecs';
-import { cidrContains, parseCidr, VPC_RANGES } from '../private/cidr';
+import { cidrContains, parseCidr, VPC_RANGES } from './private/cidr';
 
 /** An inbound TCP port of the security group. */
 export interface IngressPort {

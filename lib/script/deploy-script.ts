@@ -1,5 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
-import { shellQuote } from '../private/shell';
+import { shellQuote } from './private/shell';
 import { ScriptValue } from './script-value';
 
 /**

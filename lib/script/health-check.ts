@@ -1,4 +1,4 @@
-import { shellQuote } from '../private/shell';
+import { shellQuote } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { ScriptValue } from './script-value';
 

@@ -1,4 +1,4 @@
-import { isSafeAbsolutePath, shellQuote } from '../private/shell';
+import { isSafeAbsolutePath, shellQuote } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { HealthCheck } from './health-check';
 import { ScriptCommands, ScriptFile } from './script-file';

@@ -1,4 +1,4 @@
-import { isSafeAbsolutePath, writeFileCommands } from '../private/shell';
+import { isSafeAbsolutePath, writeFileCommands } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { ScriptValue } from './script-value';
 

@@ -1,5 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
-import { snakeCase } from '../private/shell';
+import { snakeCase } from './private/shell';
 
 /** Options for {@link ScriptValue}. */
 export interface ScriptValueOptions {

@@ -1,14 +1,13 @@
 import * as fs from 'fs';
 import { parse } from 'yaml';
 import { findGpuInstanceType, GPU_INSTANCE_TYPES, totalGpuMemoryGiB } from '../../lib/compute/gpu-types';
+import { REFERENCE_CONFIG, REFERENCE_TEMPLATE } from '../support/reference';
 
-const REFERENCE_TEMPLATE = '/work/shared/reference/tongyi-chat-demo/template.yaml';
-const REFERENCE_CONFIG = '/work/shared/reference/tongyi-chat-demo/config.yaml';
 
 /** Reads a reference YAML file; a missing file fails the test with the path. */
 function readYaml(file: string): any {
   if (!fs.existsSync(file)) {
-    throw new Error(`reference file ${file} is missing; the catalog test needs the reference service in /work/shared/reference`);
+    throw new Error(`reference file ${file} is missing; the catalog test needs the vendored reference service in test/fixtures/reference`);
   }
   return parse(fs.readFileSync(file, 'utf8'));
 }

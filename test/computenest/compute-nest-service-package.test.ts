@@ -6,8 +6,9 @@ import { DeployMetadata } from '../../lib/computenest/deploy-metadata';
 import { ImageBuilder } from '../../lib/computenest/image-builder';
 import { Service } from '../../lib/computenest/service';
 import { samplePackage } from './fixtures';
+import { REFERENCE_CONFIG } from '../support/reference';
 
-const REFERENCE = '/work/shared/reference/tongyi-chat-demo/config.yaml';
+const REFERENCE = REFERENCE_CONFIG;
 
 describe('ComputeNestServicePackage config.yaml model', () => {
   test('YAML written and read back equals the typed object', () => {

@@ -1,4 +1,4 @@
-import { qwenChatServicePackage, QwenChatServicePackageProps } from '../../lib/computenest/qwen-chat-service-package';
+import { qwenChatServicePackage, QwenChatServicePackageProps } from '../../lib/qwen-chat/service-package';
 import { ComputeNestServicePackage } from '../../lib/computenest/compute-nest-service-package';
 
 /** A minimal ROS template with the reference's placeholder ImageId on EcsInstanceGroup. */

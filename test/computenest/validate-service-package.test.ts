@@ -2,7 +2,7 @@ import { Artifact } from '../../lib/computenest/artifact';
 import { ComputeNestServicePackage } from '../../lib/computenest/compute-nest-service-package';
 import { DeployMetadata } from '../../lib/computenest/deploy-metadata';
 import { ImageBuilder } from '../../lib/computenest/image-builder';
-import { renderImageBuildScript } from '../../lib/computenest/image-build-script';
+import { renderImageBuildScript } from '../../lib/qwen-chat/image-build-script';
 import { Service } from '../../lib/computenest/service';
 import { validateServicePackage } from '../../lib/computenest/validate-service-package';
 import { samplePackage, sampleTemplate } from './fixtures';

@@ -1,4 +1,4 @@
-import { RenderedDeployment, renderDeployment } from '../../lib/rehearsal/rendered-deployment';
+import { RenderedDeployment, renderDeployment } from '../../rehearsal/rendered-deployment';
 
 let cached: RenderedDeployment | undefined;
 

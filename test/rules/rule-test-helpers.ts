@@ -1,4 +1,4 @@
-import { TemplateDocument } from '../../lib/rules/template-document';
+import { TemplateDocument } from '../../lib/ros/template';
 
 /** A template with one RunCommand whose CommandContent is `{ 'Fn::Sub': [body, map] }`, written for the tests. */
 export function runCommandTemplate(

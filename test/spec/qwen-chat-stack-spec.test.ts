@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
-import { QWEN_CHAT_PRESETS } from '../../lib/qwen-chat-presets';
-import { QwenChatStack } from '../../lib/qwen-chat-stack';
+import { QWEN_CHAT_PRESETS } from '../../lib/qwen-chat/presets';
+import { QwenChatStack } from '../../lib/qwen-chat/qwen-chat-stack';
 import { checkTemplateAgainstSpec } from '../support/ros-spec';
 
 function newApp(): ros.App {

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import { parse } from 'yaml';
 import { checkTemplateAgainstSpec, PSEUDO_PARAMETERS, SpecFinding } from '../support/ros-spec';
+import { REFERENCE_TEMPLATE } from '../support/reference';
 
-const REFERENCE = '/work/shared/reference/tongyi-chat-demo/template.yaml';
+const REFERENCE = REFERENCE_TEMPLATE;
 
 function reference(): any {
   return parse(fs.readFileSync(REFERENCE, 'utf8'));

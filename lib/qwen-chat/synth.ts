@@ -1,0 +1,60 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ros from '@alicloud/ros-cdk-core';
+import { qwenChatServicePackage } from './service-package';
+import { writeServiceFolder } from '../computenest/write-service-folder';
+import { templateToYaml } from '../ros/yaml';
+import { addQwenChatStacks, QWEN_CHAT_PRESETS } from './presets';
+
+/** Options for {@link synthesizeQwenChat}. */
+export interface SynthesizeQwenChatOptions {
+  /** Where the cloud assembly goes (as `ros-cdk synth` would write it). */
+  readonly assemblyDir: string;
+  /**
+   * Where the output goes: the YAML templates to `<outDir>/templates/<preset>.template.yaml`, and
+   * one Compute Nest service folder per preset to `<outDir>/services/<stack name>/`.
+   */
+  readonly outDir: string;
+}
+
+/** What {@link synthesizeQwenChat} produced. */
+export interface SynthesizedQwenChat {
+  /** Stack name -> rendered template object. */
+  readonly templates: { readonly [stackName: string]: any };
+  /** Files written (YAML templates, service folders), relative to outDir. */
+  readonly files: readonly string[];
+}
+
+/** Render a template object as YAML, the way Compute Nest service templates are written. */
+export { templateToYaml };
+
+/**
+ * Synthesize every preset stack into a cloud assembly and write each template as YAML. Two runs
+ * give byte-identical files.
+ */
+export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): SynthesizedQwenChat {
+  const app = new ros.App({ outdir: options.assemblyDir, stackTraces: false, treeMetadata: false });
+  const stacks = addQwenChatStacks(app);
+  const assembly = app.synth();
+  const templatesDir = path.join(options.outDir, 'templates');
+  fs.mkdirSync(templatesDir, { recursive: true });
+  const templates: { [stackName: string]: any } = {};
+  const files: string[] = [];
+  stacks.forEach((stack, i) => {
+    const template = assembly.getStackArtifact(stack.artifactId).template;
+    templates[stack.stackName] = template;
+    const file = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile);
+    fs.writeFileSync(path.join(options.outDir, file), templateToYaml(template));
+    files.push(file);
+  });
+  stacks.forEach((stack, i) => {
+    const serviceDir = path.join(options.outDir, 'services', stack.stackName);
+    fs.rmSync(serviceDir, { recursive: true, force: true });
+    const written = writeServiceFolder(serviceDir, qwenChatServicePackage({
+      template: templates[stack.stackName],
+      model: QWEN_CHAT_PRESETS[i].model,
+    }));
+    files.push(...written.map((f) => path.relative(options.outDir, f)));
+  });
+  return { templates, files };
+}

@@ -1,0 +1,94 @@
+import { commandShape, displayText, locate, scriptFunctions, templateScripts, TemplateScript } from '../analysis/template-scripts';
+import { ShellCommand } from '../analysis/shell-lexer';
+import { Finding } from '../engine/finding';
+import { TemplateRule } from '../engine/template-rule';
+
+const HANDLE_TYPE = 'ALIYUN::ROS::WaitConditionHandle';
+
+interface Loop {
+  readonly header: ShellCommand;
+  readonly unbounded: boolean;
+  hasBreak: boolean;
+  hasExit: boolean;
+}
+
+/** The loops of a script that can run out and fall through to the next command after `done`. */
+function fallThroughLoops(script: TemplateScript): Array<{ header: ShellCommand; done: ShellCommand }> {
+  const text = script.shell.source;
+  const stack: Loop[] = [];
+  const exiting = new Set([...scriptFunctions(script)].filter(([, body]) => /\b(exit|FAILURE)\b/.test(body)).map(([name]) => name));
+  const result: Array<{ header: ShellCommand; done: ShellCommand }> = [];
+  for (const cmd of script.shell.commands) {
+    const first = cmd.words[0]?.text;
+    const shape = commandShape(cmd);
+    if (first === 'for' || first === 'while' || first === 'until') {
+      const header = text.slice(cmd.start, cmd.end).trim();
+      stack.push({ header: cmd, unbounded: /^(while\s+(true|:)|until\s+false)(?=[\s;]|$)/.test(header), hasBreak: false, hasExit: false });
+      continue;
+    }
+    if (stack.length > 0) {
+      if (shape.name === 'break') stack[stack.length - 1].hasBreak = true;
+      if (shape.name === 'exit' || shape.name === 'return' || (shape.name !== undefined && exiting.has(shape.name)) || /\bFAILURE\b/.test(text.slice(cmd.start, cmd.end))) {
+        for (const l of stack) l.hasExit = true;
+      }
+    }
+    if (first === 'done' || shape.keyword === 'done') {
+      const loop = stack.pop();
+      if (!loop || !loop.hasBreak || loop.hasExit || loop.unbounded) continue;
+      if (cmd.separator === '||' || cmd.separator === '&&') continue;
+      const after = text.slice(cmd.end).replace(/^[ \t;]*/, '');
+      if (after.startsWith('||') || after.startsWith('&&')) continue;
+      const next = after.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#')) ?? '';
+      if (/^(if|\[\[?|test|\(\(|!)(\s|\(|$)/.test(next) || next.includes('||') || /\bexit\b/.test(next)) continue;
+      result.push({ header: loop.header, done: cmd });
+    }
+  }
+  return result;
+}
+
+/**
+ * `wait-condition-always-success`: a script signals a WaitConditionHandle SUCCESS on a path with no FAILURE
+ * branch: the script never sends FAILURE, runs without `set -e` (so a failed step is ignored), or a bounded retry
+ * loop (e.g. a health check) can run out and fall through to the SUCCESS signal. Accepted shapes: `set -e` (or
+ * `set -euo pipefail`) with a FAILURE signal (an EXIT/ERR trap); loops that `exit` when they run out, or are followed
+ * by a check (`[ "$ok" = 1 ] || exit 1`, `if ...`, `done || exit 1`), or only end by `break` (`while true`).
+ */
+export const waitConditionAlwaysSuccess: TemplateRule = {
+  id: 'wait-condition-always-success',
+  summary: 'A WaitCondition handle is signalled SUCCESS on a path with no FAILURE branch',
+  check(template) {
+    const findings: Finding[] = [];
+    const handles = new Set(Object.entries(template.Resources ?? {}).filter(([, r]) => r?.Type === HANDLE_TYPE).map(([id]) => id));
+    if (handles.size === 0) return findings;
+    for (const script of templateScripts(template)) {
+      const used = [...new Set(script.placeholders.flatMap((p) => p.resources.filter((r) => handles.has(r))))];
+      if (used.length === 0) continue;
+      const handle = used.join(', ');
+      const text = displayText(script, script.shell.source);
+      const push = (message: string, fix: string) => findings.push({ ruleId: this.id, target: script.resource, targetKind: 'resource', message, fix });
+      if (!/\bFAILURE\b/.test(text)) {
+        push(
+          `${script.property} signals ${handle} but never sends FAILURE, so a failed deployment reports SUCCESS or waits for the full timeout.`,
+          `add trap 'rc=$?; [ "$rc" -eq 0 ] || <signal> FAILURE' EXIT after set -euo pipefail, and send SUCCESS only as the last command.`,
+        );
+      }
+      const errexit = /(^|\n)\s*set\s+(-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit)/.test(text) || /^#![^\n]*\s-[a-zA-Z]*e/.test(text);
+      if (!errexit && /\bFAILURE\b/.test(text)) {
+        push(
+          `${script.property} signals ${handle} but runs without set -e, so a failing step is ignored and the script still reaches SUCCESS.`,
+          `start the script with set -euo pipefail and an EXIT trap that sends FAILURE on a non-zero status.`,
+        );
+      }
+      let lastSuccess = -1;
+      for (const m of script.shell.source.matchAll(/\bSUCCESS\b/g)) lastSuccess = m.index ?? -1;
+      for (const loop of fallThroughLoops(script)) {
+        if (lastSuccess >= 0 && loop.done.end > lastSuccess) continue;
+        push(
+          `in ${script.property} the loop at ${locate(script, loop.header.start, loop.header.end)} can run out without success and fall through to the SUCCESS signal of ${handle}.`,
+          `after the loop check the result ([ "$healthy" = 1 ] || exit 1) or exit 1 inside the loop on its last try, so the EXIT trap sends FAILURE.`,
+        );
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,438 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { QwenModel } from '../../lib/compute/models';
+import { QwenGpuInstance } from '../../lib/compute/qwen-gpu-instance';
+import { CIDR_PATTERN, QwenChatStack, QwenChatStackProps, USER_NAME_PATTERN } from '../../lib/qwen-chat/qwen-chat-stack';
+import { encodedContentSize, RUN_COMMAND_CONTENT_LIMIT_BYTES } from '../../lib/script/deploy-script-run-command';
+import { newApp, requireTool, run, substituteBody, synthTemplate, tmpDir } from '../script/script-test-support';
+import { REFERENCE_TEMPLATE } from '../support/reference';
+
+const REFERENCE = parse(fs.readFileSync(REFERENCE_TEMPLATE, 'utf8'));
+
+function build(props: QwenChatStackProps = {}) {
+  const app = newApp();
+  const stack = new QwenChatStack(app, 'QwenChat', props);
+  return { app, stack, template: synthTemplate(app, stack) };
+}
+
+const { stack: STACK, template: T } = build();
+const SUB = T.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'];
+const BODY: string = SUB[0];
+const MAP: { [k: string]: any } = SUB[1];
+/** Lines of the script as bash runs them (after ROS turns "${!" back into "${"). */
+const LINES = BODY.replace(/\$\{!/g, '${').split('\n');
+
+const PASSWORD_RULE = {
+  en: "Length 8-30, must contain three(Capital letters, lowercase letters, numbers, ()`~!@#$%^&*_-+=|{}[]:;'<>,.?/ Special symbol in)",
+  'zh-cn': "长度8-30，必须包含三项（大写字母、小写字母、数字、 ()`~!@#$%^&*_-+=|{}[]:;'<>,.?/ 中的特殊符号）",
+};
+
+/**
+ * Where the parameters deliberately differ from the reference template; everything else is kept
+ * verbatim (names, types, defaults, allowed values, patterns, lengths, NoEcho, labels, association
+ * properties), so a stack made from the reference updates in place.
+ */
+const DELIBERATE_PARAMETER_CHANGES: { [name: string]: { [key: string]: unknown } } = {
+  // Only zones with stock of the chosen type, charge type and disk category.
+  ZoneId: { AssociationPropertyMetadata: { InstanceType: '${EcsInstanceType}', InstanceChargeType: '${PayType}', SystemDiskCategory: 'cloud_essd' } },
+  // Only types that can hold the model (from the GPU catalog); not filtered by ZoneId, since ZoneId is
+  // filtered by the type and the two must not depend on each other.
+  EcsInstanceType: {
+    AllowedValues: QwenGpuInstance.allowedInstanceTypesFor(QwenModel.QWEN_14B_CHAT),
+  },
+  // Fixed defect: the user name had no pattern and no length, and went into htpasswd's argv.
+  UserName: {
+    AllowedPattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$',
+    MinLength: 1,
+    MaxLength: 32,
+    Description: {
+      en: "User name for the chat demo's login: 1-32 letters, digits and _.@-, starting with a letter or digit.",
+      'zh-cn': '对话演示的登录名：1-32 位字母、数字及 _.@-，以字母或数字开头。',
+    },
+    ConstraintDescription: { en: '1-32 letters, digits and _.@-, starting with a letter or digit.', 'zh-cn': '1-32 位字母、数字及 _.@-，以字母或数字开头。' },
+  },
+  // The Chinese description now states the rule too, as the English one did.
+  Password: { Description: { en: `Software login password, ${PASSWORD_RULE.en}`, 'zh-cn': `软件登录密码，${PASSWORD_RULE['zh-cn']}` } },
+};
+
+describe('QwenChatStack: parameters', () => {
+  test('the reference parameters plus SourceCidrIp, nothing else', () => {
+    expect(Object.keys(T.Parameters).sort()).toEqual([...Object.keys(REFERENCE.Parameters), 'SourceCidrIp'].sort());
+  });
+
+  test.each(Object.keys(REFERENCE.Parameters))('%s equals the reference except for the listed deliberate changes', (name) => {
+    expect(T.Parameters[name]).toEqual({ ...REFERENCE.Parameters[name], ...(DELIBERATE_PARAMETER_CHANGES[name] ?? {}) });
+  });
+
+  test('every deliberate change really differs from the reference (the list has no stale entry)', () => {
+    for (const [name, changes] of Object.entries(DELIBERATE_PARAMETER_CHANGES)) {
+      for (const key of Object.keys(changes)) {
+        expect({ name, key, same: JSON.stringify(REFERENCE.Parameters[name][key]) === JSON.stringify(changes[key]) }).toEqual({ name, key, same: false });
+      }
+    }
+  });
+
+  test('types, defaults, allowed values, NoEcho and lengths (explicitly)', () => {
+    const summary = Object.fromEntries(Object.entries<any>(T.Parameters).map(([n, p]) => [n, [p.Type, p.Default, p.NoEcho ?? false, p.MinLength, p.MaxLength]]));
+    expect(summary).toEqual({
+      PayType: ['String', 'PostPaid', false, undefined, undefined],
+      PayPeriodUnit: ['String', 'Month', false, undefined, undefined],
+      PayPeriod: ['Number', 1, false, undefined, undefined],
+      ZoneId: ['String', undefined, false, undefined, undefined],
+      VpcCidrBlock: ['String', '192.168.0.0/16', false, undefined, undefined],
+      VSwitchCidrBlock: ['String', '192.168.1.0/24', false, undefined, undefined],
+      SourceCidrIp: ['String', '0.0.0.0/0', false, undefined, undefined],
+      EcsInstanceType: ['String', undefined, false, undefined, undefined],
+      InstancePassword: ['String', undefined, true, 8, 30],
+      UserName: ['String', 'admin', false, 1, 32],
+      Password: ['String', undefined, true, 8, 30],
+    });
+    expect(T.Parameters.PayType.AllowedValues).toEqual(['PostPaid', 'PrePaid']);
+    expect(T.Parameters.PayPeriodUnit.AllowedValues).toEqual(['Month', 'Year']);
+    expect(T.Parameters.PayPeriod.AllowedValues).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(T.Parameters.EcsInstanceType.AllowedValues.length).toBeGreaterThan(0);
+  });
+
+  test('every label, description and constraint description is bilingual and non-empty', () => {
+    for (const [name, p] of Object.entries<any>(T.Parameters)) {
+      for (const key of ['Label', 'Description', 'ConstraintDescription']) {
+        if (key === 'Label' || p[key] !== undefined) {
+          expect({ name, key, keys: Object.keys(p[key]).sort() }).toEqual({ name, key, keys: ['en', 'zh-cn'] });
+          expect(p[key].en.length).toBeGreaterThan(0);
+          expect(p[key]['zh-cn'].length).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  test('SourceCidrIp: a CIDR pattern, default open, described', () => {
+    expect(T.Parameters.SourceCidrIp).toMatchObject({ Type: 'String', Default: '0.0.0.0/0', AllowedPattern: CIDR_PATTERN });
+    const re = new RegExp(CIDR_PATTERN);
+    for (const ok of ['0.0.0.0/0', '203.0.113.0/24', '10.1.2.3/32', '255.255.255.255/32']) {
+      expect({ ok, matches: re.test(ok) }).toEqual({ ok, matches: true });
+    }
+    for (const bad of ['256.0.0.0/8', '1.2.3.4/33', '1.2.3.4', '1.2.3/24', ' 1.2.3.4/32', '01.2.3.4/32', '1.2.3.4/24;']) {
+      expect({ bad, matches: re.test(bad) }).toEqual({ bad, matches: false });
+    }
+  });
+});
+
+describe('QwenChatStack: UserName pattern (fixed defect)', () => {
+  const re = new RegExp(T.Parameters.UserName.AllowedPattern);
+  test('is the exported pattern', () => {
+    expect(T.Parameters.UserName.AllowedPattern).toBe(USER_NAME_PATTERN);
+  });
+
+  test.each([['admin'], ['Admin1'], ['a'], ['a.b@c-d_e'], ['9user'], ['x'.repeat(32)]])('accepts %p', (name) => {
+    expect(re.test(name)).toBe(true);
+  });
+
+  test.each([['a:b'], ['-x'], ['$(id)'], ['a b'], [''], ["a'b"], ['a"b'], ['.hidden'], ['_x'], ['a\nb'], ['a;b'], ['`id`'], ['用户'], ['a\\b']])('rejects %p', (name) => {
+    expect(re.test(name)).toBe(false);
+  });
+
+  test('MaxLength 32 refuses a 33-character name the pattern alone would take', () => {
+    expect(re.test('x'.repeat(33))).toBe(true);
+    expect('x'.repeat(33).length).toBeGreaterThan(T.Parameters.UserName.MaxLength);
+  });
+
+  test('every name the pattern accepts passes the script\'s own guard, and the guard refuses what the pattern refuses', () => {
+    const guardStart = LINES.findIndex((l) => l === 'case "$user_name" in');
+    const guard = LINES.slice(guardStart, guardStart + 3).join('\n');
+    expect(guard).toMatch(/esac$/);
+    const names = ['admin', 'a.b@c-d_e', '9user', 'a:b', '-x', '$(id)', 'a b', '', "a'b", 'a;b', '用户'];
+    for (const name of names) {
+      const r = run('bash', ['-c', `qwen_fail() { echo REFUSED; exit 3; }\nuser_name="$(cat)"\n${guard}\necho ACCEPTED`], name);
+      const scriptAccepts = r.stdout.trim() === 'ACCEPTED';
+      // The guard is looser on the first character ('.' and '_') but never accepts what htpasswd misreads.
+      if (re.test(name)) {
+        expect({ name, scriptAccepts }).toEqual({ name, scriptAccepts: true });
+      } else if (!/^[._]/.test(name)) {
+        expect({ name, scriptAccepts }).toEqual({ name, scriptAccepts: false });
+      }
+    }
+  });
+
+  test('the password pattern (kept from the reference) accepts a strong password and refuses quotes and spaces', () => {
+    const pw = new RegExp(T.Parameters.Password.AllowedPattern);
+    expect(pw.test('Passw0rd!')).toBe(true);
+    expect(pw.test('a(b)`c~d!e@f#g$h%i^j&k*l_m-n+o=p|q{r}s[t]u:v;w<x>y,z.A?B/C')).toBe(true);
+    expect(pw.test("it's")).toBe(false);
+    expect(pw.test('pass word')).toBe(false);
+    expect(pw.test('pass"word')).toBe(false);
+  });
+});
+
+describe('QwenChatStack: resources', () => {
+  test('the reference logical ids and types, nothing else', () => {
+    const types = (t: any) => Object.fromEntries(Object.entries<any>(t.Resources).map(([id, r]) => [id, r.Type]));
+    expect(types(T)).toEqual(types(REFERENCE));
+    expect(Object.keys(T.Resources).sort()).toEqual(
+      ['EcsInstanceGroup', 'EcsSecurityGroup', 'EcsVSwitch', 'EcsVpc', 'InstanceRunCommand', 'WaitCondition', 'WaitConditionHandle'],
+    );
+  });
+
+  test('EcsVpc, EcsVSwitch and EcsInstanceGroup keep the reference properties exactly', () => {
+    for (const id of ['EcsVpc', 'EcsVSwitch', 'EcsInstanceGroup']) {
+      expect({ id, props: T.Resources[id].Properties }).toEqual({ id, props: REFERENCE.Resources[id].Properties });
+    }
+  });
+
+  test('EcsSecurityGroup: deliberate changes are the source parameter, NicType intranet (VPC) and one egress rule', () => {
+    const ref = REFERENCE.Resources.EcsSecurityGroup.Properties;
+    expect(T.Resources.EcsSecurityGroup.Properties).toEqual({
+      ...ref,
+      SecurityGroupIngress: [{ ...ref.SecurityGroupIngress[0], SourceCidrIp: { Ref: 'SourceCidrIp' }, NicType: 'intranet' }],
+      SecurityGroupEgress: [ref.SecurityGroupEgress[1]],
+    });
+  });
+
+  test('WaitCondition: the handle, Count 1, DependsOn EcsInstanceGroup, Timeout >= RunCommand Timeout >= script budget', () => {
+    const wait = T.Resources.WaitCondition;
+    const runCommand = T.Resources.InstanceRunCommand.Properties;
+    expect(wait.Properties).toMatchObject({ Handle: { Ref: 'WaitConditionHandle' }, Count: 1 });
+    expect(wait.DependsOn).toEqual(['EcsInstanceGroup']);
+    expect(typeof wait.Properties.Timeout).toBe('number');
+    expect(typeof runCommand.Timeout).toBe('number');
+    expect(wait.Properties.Timeout).toBeGreaterThanOrEqual(runCommand.Timeout);
+    expect(runCommand.Timeout).toBeGreaterThanOrEqual(STACK.script.budgetSeconds);
+    expect(wait.Properties.Timeout).toBeLessThanOrEqual(43200);
+    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s, 120 s of overhead.
+    expect(STACK.script.budgetSeconds).toBe(2410);
+    expect(runCommand.Timeout).toBe(2470);
+    expect(wait.Properties.Timeout).toBe(3310);
+  });
+
+  test('InstanceRunCommand: synchronous shell script on the group\'s instances', () => {
+    expect(T.Resources.InstanceRunCommand.Properties).toMatchObject({
+      Type: 'RunShellScript', Sync: true, InstanceIds: { 'Fn::GetAtt': ['EcsInstanceGroup', 'InstanceIds'] },
+    });
+  });
+});
+
+describe('QwenChatStack: the deploy script (fixed defects)', () => {
+  test('the Fn::Sub variable map values are all Fn::Base64Encode', () => {
+    expect(MAP).toEqual({
+      CurlCliBase64: { 'Fn::Base64Encode': { 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] } },
+      UserNameBase64: { 'Fn::Base64Encode': { Ref: 'UserName' } },
+      PasswordBase64: { 'Fn::Base64Encode': { Ref: 'Password' } },
+    });
+  });
+
+  test('the body has no ${X} other than the map keys, and every key is used', () => {
+    const used = [...BODY.matchAll(/\$\{([^!][^}]*)\}/g)].map((m) => m[1]);
+    expect(new Set(used)).toEqual(new Set(Object.keys(MAP)));
+    for (const key of Object.keys(MAP)) {
+      expect(used.filter((u) => u === key)).toHaveLength(1);
+    }
+    // No parameter reaches the body except through the map.
+    for (const name of Object.keys(T.Parameters)) {
+      expect(BODY).not.toContain(`\${${name}}`);
+    }
+  });
+
+  test('the password is never an argument: only builtins see it; openssl reads it on stdin and hashes with SHA-512 crypt', () => {
+    const code = LINES.filter((l) => !/^\s*#/.test(l));
+    const mentions = code.filter((l) => /\bpassword\b/.test(l) && !l.includes('/etc/nginx/password'));
+    expect(mentions).toEqual([
+      'password="$(qwen_decode \'${PasswordBase64}\')"',
+      "qwen_password_hash=\"$(printf '%s\\n' \"$password\" | '/usr/local/openssl/bin/openssl' passwd -6 -stdin)\" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'",
+      '  qwen_status="$(qwen_curl_credentials user_name password | curl -sS -o /dev/null -w \'%{http_code}\' --max-time 10 -K - \'http://127.0.0.1:5000/\' 2>/dev/null)" || qwen_status="000"',
+    ]);
+    // No line runs htpasswd: the hash nginx checks on CentOS 7 (glibc 2.17 crypt) comes from openssl.
+    expect(code.filter((l) => /(^|[|;&]\s*)htpasswd /.test(l.trim()))).toEqual([]);
+    expect(code).toContain('printf \'%s:%s\\n\' "$user_name" "$qwen_password_hash" > "$qwen_htpasswd_tmp"');
+    expect(BODY).not.toMatch(/htpasswd -b/);
+    expect(BODY).not.toContain('echo "$password"');
+    expect(BODY).not.toMatch(/qwen_log[^\n]*password\b(?!\.)/);
+  });
+
+  test('every probe loop is bounded by a deadline that fails the script', () => {
+    const loops = LINES.map((l, i) => (l === 'while :; do' ? i : -1)).filter((i) => i >= 0);
+    expect(loops).toHaveLength(3);
+    for (const i of loops) {
+      expect(LINES[i - 1]).toMatch(/^qwen_deadline=\$\(\(SECONDS \+ \d+\)\)$/);
+      const end = LINES.indexOf('done', i);
+      const loop = LINES.slice(i, end).join('\n');
+      expect(loop).toMatch(/if \[ "\$SECONDS" -ge "\$qwen_deadline" \]; then\n\s+qwen_fail /);
+      expect(loop).toMatch(/--max-time \d+/);
+    }
+    expect(BODY).not.toMatch(/for \(\(i=0;i<1000/);
+  });
+
+  test('the SUCCESS signal comes after the last health check, once; the EXIT trap is set before any step', () => {
+    const success = LINES.map((l, i) => (/qwen_signal SUCCESS/.test(l) ? i : -1)).filter((i) => i >= 0);
+    expect(success).toHaveLength(1);
+    const lastCheck = LINES.map((l, i) => (/^qwen_log "http:\/\/127\.0\.0\.1:\d+\/ answered \d+"$/.test(l) ? i : -1)).filter((i) => i >= 0).pop()!;
+    expect(lastCheck).toBeLessThan(success[0]);
+    const trap = LINES.indexOf('trap qwen_on_exit EXIT');
+    const firstStep = LINES.findIndex((l) => l.startsWith('# Step 1/'));
+    const decode = LINES.indexOf("qwen_stage='decode deploy-time values'");
+    expect(trap).toBeGreaterThan(0);
+    expect(trap).toBeLessThan(decode);
+    expect(trap).toBeLessThan(firstStep);
+    expect(LINES.filter((l) => l.startsWith('# Step ')).map((l) => l.replace(/^# Step \d+\/\d+: /, ''))).toEqual([
+      'write /etc/systemd/system/tongyi.service',
+      'write /etc/nginx/conf.d/5000.conf',
+      'write htpasswd file /etc/nginx/password',
+      'start service tongyi.service',
+      'start nginx on port 5000',
+      'the app answers on 127.0.0.1:7860',
+      'nginx on port 5000 refuses a request without credentials',
+      'the app answers through nginx on port 5000 with the credentials',
+    ]);
+  });
+
+  test('the unit restarts on failure, runs the demo on loopback', () => {
+    const unit = STACK.appService.renderUnit();
+    expect(BODY).toContain(unit);
+    expect(unit).toContain('\nRestart=on-failure\n');
+    expect(unit).toMatch(/\nRestartSec=\d+\n/);
+    expect(unit).toContain('\nWorkingDirectory=/root/Qwen-14B-Chat-Demo\n');
+    expect(unit).toContain('\nExecStart=/usr/local/python3/bin/python3 app.py\n');
+    expect(unit).toContain('\nEnvironment="GRADIO_SERVER_NAME=127.0.0.1"\n');
+    expect(unit).toContain('\nEnvironment="GRADIO_SERVER_PORT=7860"\n');
+  });
+
+  test('the nginx site: websocket map, no buffering, long read timeout, Host and X-Forwarded-* headers, basic auth', () => {
+    const site = STACK.proxy.renderSite();
+    expect(BODY).toContain(site);
+    expect(site).toMatch(/^map \$http_upgrade \$\w+ \{$/m);
+    for (const directive of [
+      'proxy_buffering off;', 'proxy_read_timeout 3600s;', 'proxy_set_header Host $host;', 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      'proxy_set_header X-Forwarded-Proto $scheme;', 'proxy_set_header Upgrade $http_upgrade;', 'proxy_http_version 1.1;',
+      'listen 5000;', 'proxy_pass http://127.0.0.1:7860;', 'auth_basic_user_file /etc/nginx/password;',
+    ]) {
+      expect(site).toContain(`    ${directive}`.trimStart());
+    }
+  });
+
+  test(`the content stays under RUN_COMMAND_CONTENT_LIMIT_BYTES, also once substituted with long values and base64-encoded`, () => {
+    expect(encodedContentSize(BODY)).toBeLessThanOrEqual(RUN_COMMAND_CONTENT_LIMIT_BYTES);
+    // A CurlCli of 1 KB (ROS's is ~600 characters), the longest user name and password.
+    const content = substituteBody(BODY, {
+      CurlCliBase64: `curl -i -X POST -H 'x-acs-signature: ${'s'.repeat(900)}' https://ros.example/v1/signal`,
+      UserNameBase64: 'u'.repeat(32),
+      PasswordBase64: 'P'.repeat(30),
+    });
+    const encoded = Buffer.from(content, 'utf8').toString('base64').length;
+    expect(encoded).toBeLessThanOrEqual(RUN_COMMAND_CONTENT_LIMIT_BYTES);
+    expect(encoded).toBeLessThanOrEqual(encodedContentSize(BODY));
+  });
+
+  test('bash -n and shellcheck (no exclusions) accept the substituted body', () => {
+    requireTool('shellcheck', 'shellcheck');
+    const file = path.join(tmpDir(), 'deploy.sh');
+    fs.writeFileSync(file, substituteBody(BODY, { CurlCliBase64: 'curl -X POST https://ros.example/x', UserNameBase64: 'admin', PasswordBase64: 'Passw0rd!' }));
+    const n = run('bash', ['-n', file]);
+    expect(n.stderr).toBe('');
+    expect(n.status).toBe(0);
+    const sc = run('shellcheck', ['-s', 'bash', file]);
+    expect(sc.stdout).toBe('');
+    expect(sc.status).toBe(0);
+  });
+});
+
+describe('QwenChatStack: outputs, metadata, description', () => {
+  test('Endpoint and PrivateEndpoint keep the reference values; PrivateEndpoint is described as private', () => {
+    expect(Object.keys(T.Outputs).sort()).toEqual(['Endpoint', 'PrivateEndpoint']);
+    expect(T.Outputs.Endpoint.Value).toEqual(REFERENCE.Outputs.Endpoint.Value);
+    expect(T.Outputs.PrivateEndpoint.Value).toEqual(REFERENCE.Outputs.PrivateEndpoint.Value);
+    expect(T.Outputs.Endpoint.Description.en).toMatch(/public/i);
+    expect(T.Outputs.Endpoint.Description['zh-cn']).toContain('公网');
+    expect(T.Outputs.PrivateEndpoint.Description.en).toMatch(/private/i);
+    expect(T.Outputs.PrivateEndpoint.Description.en).not.toMatch(/public/i);
+    expect(T.Outputs.PrivateEndpoint.Description['zh-cn']).toContain('内网');
+    expect(T.Outputs.PrivateEndpoint.Description['zh-cn']).not.toContain('公网');
+    expect(JSON.stringify(T.Outputs)).not.toMatch(/"Ref":"(Password|InstancePassword|UserName)"/);
+  });
+
+  test('ALIYUN::ROS::Interface: the reference tags and groups, SourceCidrIp added to the network group', () => {
+    const ui = T.Metadata['ALIYUN::ROS::Interface'];
+    const ref = REFERENCE.Metadata['ALIYUN::ROS::Interface'];
+    expect(ui.TemplateTags).toEqual(ref.TemplateTags);
+    const expected = ref.ParameterGroups.map((g: any) => (g.Parameters.includes('VpcCidrBlock') ? { ...g, Parameters: [...g.Parameters, 'SourceCidrIp'] } : g));
+    expect(ui.ParameterGroups).toEqual(expected);
+  });
+
+  test('every parameter is in exactly one group', () => {
+    const grouped = T.Metadata['ALIYUN::ROS::Interface'].ParameterGroups.flatMap((g: any) => g.Parameters);
+    expect([...grouped].sort()).toEqual(Object.keys(T.Parameters).sort());
+    expect(new Set(grouped).size).toBe(grouped.length);
+  });
+
+  test('the Description says what it deploys, in both languages', () => {
+    expect(Object.keys(T.Description).sort()).toEqual(['en', 'zh-cn']);
+    expect(T.Description.en).toBe('Deploys the Qwen-14B-Chat (bf16) Gradio chat demo on one GPU ECS instance in a new VPC, behind an nginx reverse proxy with HTTP basic auth on port 5000.');
+    for (const word of ['Qwen-14B-Chat', 'GPU', 'nginx', '5000', '基本认证']) {
+      expect(T.Description['zh-cn']).toContain(word);
+    }
+    expect(JSON.stringify(T.Description)).not.toMatch(/chatglm/i);
+  });
+});
+
+describe('QwenChatStack: props', () => {
+  test('listenPort moves the security group rule, the nginx site, the checks and the outputs', () => {
+    const { template, stack } = build({ listenPort: 8080 });
+    expect(template.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0].PortRange).toBe('8080/8080');
+    expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
+    expect(template.Outputs.PrivateEndpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
+    expect(stack.proxy.renderSite()).toContain('    listen 8080;\n');
+    expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain("'http://127.0.0.1:8080/'");
+    expect(template.Description.en).toContain('port 8080');
+  });
+
+  test('health-check timeouts change the budget and both timeouts', () => {
+    const { template, stack } = build({ healthCheckTimeoutSeconds: 600, proxyCheckTimeoutSeconds: 30 });
+    expect(stack.script.budgetSeconds).toBe(2410 - 1200 - 60);
+    expect(template.Resources.InstanceRunCommand.Properties.Timeout).toBe(stack.script.budgetSeconds + 60);
+    expect(template.Resources.WaitCondition.Properties.Timeout).toBe(stack.script.budgetSeconds + 900);
+  });
+
+  test('serviceName, pythonPath and imageId', () => {
+    const { template, stack } = build({ serviceName: 'qwen-demo', pythonPath: '/usr/bin/python3', imageId: 'm-123' });
+    expect(stack.appService.unitPath).toBe('/etc/systemd/system/qwen-demo.service');
+    expect(stack.appService.renderUnit()).toContain('ExecStart=/usr/bin/python3 app.py');
+    expect(template.Resources.EcsInstanceGroup.Properties.ImageId).toBe('m-123');
+  });
+
+  test('another model changes the allowed types and the description', () => {
+    const { template } = build({ model: QwenModel.QWEN_7B_CHAT_INT4 });
+    expect(template.Parameters.EcsInstanceType.AllowedValues).toEqual(QwenGpuInstance.allowedInstanceTypesFor(QwenModel.QWEN_7B_CHAT_INT4));
+    expect(template.Parameters.EcsInstanceType.AllowedValues).toContain('ecs.gn6i-c4g1.xlarge');
+    expect(template.Description.en).toContain('Qwen-7B-Chat (int4)');
+  });
+
+  test.each([[0], [70000]])('listenPort %p is refused', (listenPort) => {
+    expect(() => build({ listenPort })).toThrow(new RegExp(`ingressPorts\\[0\\]\\.port ${listenPort} is not allowed`));
+  });
+
+  test('a health-check timeout over the HealthCheck limit is refused', () => {
+    expect(() => build({ healthCheckTimeoutSeconds: 50000 })).toThrow(/HealthCheck: timeoutSeconds 50000 is not allowed/);
+  });
+
+  test('a health-check timeout that makes the wait exceed 43200 s is refused at synth', () => {
+    expect(() => build({ healthCheckTimeoutSeconds: 42500 })).toThrow(/WaitConditionCallback 'QwenChat\/Signal': the wait would need \d+s/);
+  });
+
+  test("serviceName 'nginx' is refused: it would overwrite nginx's own unit", () => {
+    expect(() => build({ serviceName: 'nginx' })).toThrow(/QwenChatStack: serviceName 'nginx' is not allowed: it would overwrite nginx's own unit/);
+  });
+
+  test('listenPort equal to the app port is refused', () => {
+    expect(() => build({ listenPort: 7860 })).toThrow(/NginxBasicAuth: listenPort 7860 is the upstream's own port/);
+  });
+
+  test('a bad service name or a relative python path is refused', () => {
+    expect(() => build({ serviceName: 'tongyi demo' })).toThrow(/SystemdService: name 'tongyi demo' is not allowed/);
+    expect(() => build({ pythonPath: 'python3' })).toThrow(/SystemdService: execStart\[0\] 'python3' is not allowed/);
+  });
+
+  // Regression: Qwen-72B-Chat bf16 needs a >= 220 GiB disk, above the old flat default of 200.
+  test('every preset model builds a stack (Qwen-72B-Chat bf16 included)', () => {
+    for (const model of QwenModel.ALL) {
+      expect(() => build({ model })).not.toThrow();
+    }
+  });
+});
