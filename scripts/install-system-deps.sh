@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run for real: nginx, htpasswd (apache2-utils), openssl,
-# ShellCheck, systemd-analyze (systemd), unshare (util-linux), ip (iproute2), curl, python3.
-# Needs root (CI runs as root). Idempotent.
+# Installs the Debian packages the tests run for real. Needs root (CI runs as root). Idempotent.
+# One package a line, with what needs it, so additions merge cleanly.
 set -euo pipefail
-packages=(nginx-light apache2-utils openssl shellcheck systemd util-linux iproute2 curl ca-certificates python3 procps)
+packages=(
+  nginx-light      # nginx: the proxy checks and the rehearsal
+  apache2-utils    # htpasswd
+  openssl          # openssl passwd: the htpasswd step
+  shellcheck       # shellcheck over the rendered scripts
+  systemd          # systemd-analyze verify over the units
+  util-linux       # unshare: the rehearsal's namespaces, the full-disk test's mount namespace
+  mount            # mount: the full-disk test's tmpfs
+  iproute2         # ip: the rehearsal's network namespace
+  curl             # curl: the health checks
+  ca-certificates  # curl over https
+  python3          # python3: the rehearsal and the image-build checks
+  procps           # ps, pgrep, sysctl
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,53 +1,27 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { ComputeNestServicePackage, TemplateSource } from './compute-nest-service-package';
-import { validateServicePackage } from './validate-service-package';
-import { templateToYaml } from '../ros/yaml';
-
-function templateText(file: string, source: TemplateSource): string {
-  if (typeof source === 'string') return source.endsWith('\n') ? source : `${source}\n`;
-  return file.endsWith('.json')
-    ? `${JSON.stringify(source, undefined, 2)}\n`
-    : templateToYaml(source);
-}
-
-function inside(dir: string, rel: string, field: string): string {
-  const abs = path.resolve(dir, rel);
-  if (rel.startsWith('/') || !abs.startsWith(path.resolve(dir) + path.sep)) {
-    throw new Error(`writeServiceFolder: ${field} '${rel}' is outside the service folder; use a relative path without '..'.`);
-  }
-  return abs;
-}
+import { ComputeNestServicePackage } from './compute-nest-service-package';
+import { replaceFolder } from './private/replace-folder';
+import { serviceFolderFiles } from './private/service-folder-files';
 
 /**
  * Writes a complete Compute Nest service folder, ready for `computenest-cli import --file_path <dir>/config.yaml`:
  * config.yaml, every template at the path its TemplateConfigs Url names (objects as YAML, or JSON for `.json`
  * paths; strings verbatim), the service doc and the icon if given.
  *
- * Runs validateServicePackage first (nothing is written when it fails) and checks afterwards that every
- * path config.yaml names exists in the folder. Output is deterministic: two runs give byte-identical files.
+ * The folder is written whole or not at all, and replaced whole (files of a previous folder that the package does
+ * not name are gone afterwards):
+ * - first validateServicePackage, then every output path: inside the folder (relative, no `..`), no two files at
+ *   one path (config.yaml, templates, doc, icon), no file where another needs a folder, and every path config.yaml
+ *   names (TemplateConfigs Url, ServiceInfo Image) among the files written;
+ * - then everything is written and fsynced into a temporary sibling folder, never through a symbolic link (each
+ *   file's folder is checked on its real path), and renamed into place; the previous folder is replaced only after
+ *   that.
+ * Any error leaves the previous folder as it was, removes the temporary one, and names the file and the cause.
+ * `dir` itself may not be a symbolic link or a file. Output is deterministic: two runs give byte-identical files.
  * @returns the absolute paths written, config.yaml first
  */
 export function writeServiceFolder(dir: string, pkg: ComputeNestServicePackage): string[] {
-  validateServicePackage(pkg);
-  const files: Array<[string, string | Uint8Array]> = [[path.join(dir, 'config.yaml'), pkg.toYaml()]];
-  for (const t of pkg.service.deployMetadata.props.templateConfigs) {
-    files.push([inside(dir, t.url, 'TemplateConfigs Url'), templateText(t.url, pkg.templates[t.url])]);
-  }
-  if (pkg.props.serviceDoc) files.push([inside(dir, pkg.props.serviceDoc.path, 'serviceDoc.path'), pkg.props.serviceDoc.content]);
-  if (pkg.props.icon) files.push([inside(dir, pkg.props.icon.path, 'icon.path'), pkg.props.icon.content]);
-  for (const [file, content] of files) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  const named = [
-    ...pkg.service.deployMetadata.props.templateConfigs.map((t) => ['TemplateConfigs Url', t.url]),
-    ...pkg.service.props.serviceInfo.filter((s) => s.image !== undefined).map((s) => ['ServiceInfo Image', s.image!]),
-  ];
-  for (const [field, rel] of named) {
-    if (!fs.existsSync(path.join(dir, rel))) {
-      throw new Error(`writeServiceFolder: ${field} '${rel}' does not exist in ${dir} after writing; supply it in the package.`);
-    }
-  }
-  return files.map(([file]) => file);
+  const files = serviceFolderFiles(pkg);
+  replaceFolder(dir, files);
+  return files.map((f) => path.resolve(dir, ...f.rel.split('/')));
 }

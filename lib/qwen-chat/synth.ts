@@ -49,7 +49,7 @@ export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): Synthesi
   });
   stacks.forEach((stack, i) => {
     const serviceDir = path.join(options.outDir, 'services', stack.stackName);
-    fs.rmSync(serviceDir, { recursive: true, force: true });
+    // writeServiceFolder replaces the folder whole (a previous run's files are gone), or leaves it as it was.
     const written = writeServiceFolder(serviceDir, qwenChatServicePackage({
       template: templates[stack.stackName],
       model: QWEN_CHAT_PRESETS[i].model,
