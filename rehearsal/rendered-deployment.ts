@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
 import { QwenChatStack, QwenChatStackProps } from '../lib/qwen-chat/qwen-chat-stack';
-import { RosTemplateDocument, renderRunCommandScript } from '../lib/ros/resolver';
+import { renderRunCommandScript } from '../lib/ros/resolver';
+import { TemplateDocument } from '../lib/ros/template';
 
 /** Props for {@link renderDeployment}. */
 export interface RenderDeploymentProps {
@@ -27,7 +28,7 @@ export interface RenderDeploymentProps {
 /** What a synthesized QwenChatStack hands to the instance. */
 export interface RenderedDeployment {
   /** The synthesized template. */
-  readonly template: RosTemplateDocument;
+  readonly template: TemplateDocument;
   /** The RunCommand script exactly as ROS would substitute it. */
   readonly script: string;
   /** The nginx site text, path and htpasswd path. */
@@ -58,7 +59,7 @@ export function renderDeployment(props: RenderDeploymentProps = {}): RenderedDep
   try {
     const app = new ros.App({ outdir, stackTraces: false });
     const stack = new QwenChatStack(app, 'QwenChatStack', props.stackProps ?? {});
-    const template = app.synth().getStackArtifact(stack.artifactId).template as RosTemplateDocument;
+    const template = app.synth().getStackArtifact(stack.artifactId).template as TemplateDocument;
     const handle = Object.entries(template.Resources ?? {}).find(([, r]) => r.Type === 'ALIYUN::ROS::WaitConditionHandle');
     if (handle === undefined) {
       throw new Error('renderDeployment: the template has no ALIYUN::ROS::WaitConditionHandle');

@@ -1,15 +1,16 @@
-import * as YAML from 'yaml';
 import { allowedInstanceTypes, checkModelFit } from '../compute/model-fit';
 import { findGpuInstanceType } from '../compute/gpu-types';
 import { isMap } from './private/config-fields';
+import { CLOUD_ASSISTANT_TIMEOUT_MAX_SECONDS, RUN_COMMAND_CONTENT_MAX_BYTES } from '../ros/limits';
+import { parseTemplateText } from '../ros/template';
 import { ComputeNestServicePackage, TemplateSource } from './compute-nest-service-package';
 
 /**
  * Upper bound of the image build command's Timeout, in seconds: the Cloud Assistant command timeout
- * limit of 86400 s (24 h) that the ImageBuilder's OOS execution (ACS-ECS-UpdateImage -> ACS::ECS::RunCommand
+ * limit (lib/ros/limits.ts) that the ImageBuilder's OOS execution (ACS-ECS-UpdateImage -> ACS::ECS::RunCommand
  * -> Cloud Assistant) runs under. See docs/compute-nest.md "Limits".
  */
-export const MAX_IMAGE_BUILDER_TIMEOUT_SECONDS = 86400;
+export const MAX_IMAGE_BUILDER_TIMEOUT_SECONDS = CLOUD_ASSISTANT_TIMEOUT_MAX_SECONDS;
 
 /**
  * Time the build steps before the health check need at least (compile OpenSSL and CPython, pip install
@@ -17,12 +18,6 @@ export const MAX_IMAGE_BUILDER_TIMEOUT_SECONDS = 86400;
  * HEALTH_TIMEOUT.
  */
 export const IMAGE_BUILD_STEPS_BUDGET_SECONDS = 3600;
-
-/**
- * Cloud Assistant CommandContent limit: "the size of the script after Base64 encoding cannot exceed
- * 16 KB" (ECS API CreateCommand, https://help.aliyun.com/document_detail/64844.html).
- */
-export const MAX_COMMAND_CONTENT_BASE64_BYTES = 16 * 1024;
 
 /** ECS resource types whose ImageId Compute Nest maps through ArtifactRelation. */
 const ECS_INSTANCE_TYPES = ['ALIYUN::ECS::InstanceGroup', 'ALIYUN::ECS::Instance', 'ALIYUN::ECS::InstanceGroupClone'];
@@ -35,11 +30,15 @@ interface ImageIdUse {
   readonly imageId: string;
 }
 
-/** Parses a template source into an object (YAML is a superset of JSON). */
+/**
+ * Parses a template source into an object with the library's one template parser (JSON, or YAML with ROS short
+ * tags such as `ImageId: !Ref Img`, which a plain YAML reader turns into the string 'Img').
+ */
 export function parseTemplate(path: string, source: TemplateSource): Record<string, unknown> {
-  const obj: unknown = typeof source === 'string' ? YAML.parse(source) : source;
-  if (!isMap(obj)) throw new Error(`validateServicePackage: templates['${path}'] is not a template mapping.`);
-  return obj;
+  const where = `validateServicePackage: templates['${path}']`;
+  if (typeof source === 'string') return parseTemplateText(source, where);
+  if (!isMap(source)) throw new Error(`${where} is not a template mapping.`);
+  return source;
 }
 
 function imageIdUses(path: string, template: Record<string, unknown>): ImageIdUse[] {
@@ -187,9 +186,9 @@ export function validateServicePackage(pkg: ComputeNestServicePackage): void {
         + `(and at most ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS}).`);
     }
     const base64Bytes = Buffer.from(builder.commandContent, 'utf8').toString('base64').length;
-    if (base64Bytes > MAX_COMMAND_CONTENT_BASE64_BYTES) {
+    if (base64Bytes > RUN_COMMAND_CONTENT_MAX_BYTES) {
       errors.push(`${where} CommandContent is ${base64Bytes} bytes Base64-encoded, over the Cloud Assistant limit of `
-        + `${MAX_COMMAND_CONTENT_BASE64_BYTES}; shorten the script or download the rest from a pinned URL.`);
+        + `${RUN_COMMAND_CONTENT_MAX_BYTES}; shorten the script or download the rest from a pinned URL.`);
     }
     const brace = /\$\{|\{\{/.exec(builder.commandContent);
     if (brace) {

@@ -1,6 +1,8 @@
-// Helpers over ROS intrinsic functions for the rule pack (lib/rules). Intrinsic names and shapes follow the
-// ROS "Functions" reference (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Replace, Fn::Base64Encode, Fn::If, Fn::FindInMap).
-import { TemplateDocument } from './template';
+// Helpers over ROS intrinsic functions (the rule pack, the Compute Nest validator). Intrinsic names and shapes follow
+// the ROS "Functions" reference (Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Replace, Fn::Base64Encode, Fn::If,
+// Fn::FindInMap).
+import { splitAttributeName, subArguments, subVariables } from './sub';
+import { TemplateDocument, TemplateParameter } from './template';
 
 /** A reference found in an expression. */
 export interface IntrinsicReference {
@@ -15,15 +17,6 @@ export function intrinsicName(value: unknown): string | undefined {
   const keys = Object.keys(value);
   if (keys.length !== 1) return undefined;
   return keys[0] === 'Ref' || keys[0].startsWith('Fn::') ? keys[0] : undefined;
-}
-
-/** The `${...}` variables of an Fn::Sub body (escaped `${!...}` excluded). */
-export function subVariables(body: string): string[] {
-  const names: string[] = [];
-  for (const m of body.matchAll(/\$\{([^}]*)\}/g)) {
-    if (!m[1].startsWith('!')) names.push(m[1].trim());
-  }
-  return names;
 }
 
 /** Every Ref / GetAtt / condition / mapping reference inside `value`, including Fn::Sub's implicit ones. */
@@ -52,19 +45,19 @@ export function collectReferences(value: unknown, out: IntrinsicReference[] = []
     return out;
   }
   if (fn === 'Fn::Sub') {
-    const body = Array.isArray(arg) ? arg[0] : arg;
-    const map = Array.isArray(arg) && typeof arg[1] === 'object' && arg[1] !== null ? (arg[1] as Record<string, unknown>) : {};
-    if (typeof body === 'string') {
-      for (const name of subVariables(body)) {
-        if (name in map) continue;
-        const dot = name.indexOf('.');
-        if (dot < 0) out.push({ kind: 'Ref', name });
-        else out.push({ kind: 'GetAtt', name: name.slice(0, dot), attribute: name.slice(dot + 1) });
+    const sub = subArguments(arg);
+    if (!sub) return collectReferences(arg, out);
+    if (typeof sub.body === 'string') {
+      for (const v of subVariables(sub.body)) {
+        if (Object.prototype.hasOwnProperty.call(sub.map, v.name)) continue;
+        const attr = splitAttributeName(v.name);
+        if (attr) out.push({ kind: 'GetAtt', name: attr.resource, attribute: attr.attribute });
+        else out.push({ kind: 'Ref', name: v.name });
       }
     } else {
-      collectReferences(body, out);
+      collectReferences(sub.body, out);
     }
-    collectReferences(Object.values(map), out);
+    collectReferences(Object.values(sub.map), out);
     return out;
   }
   if (fn === 'Fn::If' && Array.isArray(arg)) {
@@ -87,11 +80,6 @@ export function collectReferences(value: unknown, out: IntrinsicReference[] = []
   return out;
 }
 
-/** True for pseudo parameters such as `ALIYUN::StackName`. */
-export function isPseudoParameter(name: string): boolean {
-  return name.startsWith('ALIYUN::');
-}
-
 /** Template parameter names `value` refers to (pseudo parameters excluded), deduplicated, in order. */
 export function referencedParameters(template: TemplateDocument, value: unknown): string[] {
   const params = template.Parameters ?? {};
@@ -102,8 +90,10 @@ export function referencedParameters(template: TemplateDocument, value: unknown)
 }
 
 /** The parameter definition for `name` (empty object if missing). */
-export function parameterDefinition(template: TemplateDocument, name: string): Record<string, unknown> {
-  return (template.Parameters ?? {})[name] ?? {};
+export function parameterDefinition(template: TemplateDocument, name: string): TemplateParameter {
+  const params = template.Parameters ?? {};
+  const def = Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
+  return typeof def === 'object' && def !== null ? def : {};
 }
 
 /** True if the parameter is declared `NoEcho: true` (boolean or string). */

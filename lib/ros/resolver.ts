@@ -11,46 +11,17 @@
  * Anything else (an unknown function, parameter, resource or attribute) is an error, never a
  * silent empty string.
  */
+import { pseudoParameterStandIns } from './pseudo-parameters';
+import { parseSubBody, splitAttributeName, subArguments, unterminatedSubOffset } from './sub';
+import { TemplateDocument, TemplateParameter } from './template';
 
-/** A parameter declaration as it appears in a ROS template's `Parameters` section. */
-export interface RosParameterDefinition {
-  /** ROS parameter type (String, Number, ...). */
-  readonly Type?: string;
-  /** Default value. */
-  readonly Default?: unknown;
-  /** Regular expression the whole value must match. */
-  readonly AllowedPattern?: string;
-  /** Allowed values. */
-  readonly AllowedValues?: readonly unknown[];
-  /** Minimum length (String). */
-  readonly MinLength?: number;
-  /** Maximum length (String). */
-  readonly MaxLength?: number;
-  /** Whether the console masks the value. */
-  readonly NoEcho?: boolean;
-}
-
-/** The subset of a ROS template the resolver reads. */
-export interface RosTemplateDocument {
-  /** Template parameters. */
-  readonly Parameters?: Readonly<Record<string, RosParameterDefinition>>;
-  /** Template resources, by logical ID. */
-  readonly Resources?: Readonly<Record<string, { readonly Type?: string; readonly Properties?: Record<string, unknown> }>>;
-}
-
-/** Stand-in values for pseudo parameters used unless overridden. */
-export const DEFAULT_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
-  'ALIYUN::StackName': 'rehearsal-stack',
-  'ALIYUN::StackId': '00000000-0000-0000-0000-000000000000',
-  'ALIYUN::Region': 'cn-hangzhou',
-  'ALIYUN::AccountId': '1234567890123456',
-  'ALIYUN::TenantId': '1234567890123456',
-};
+/** Stand-in values for pseudo parameters used unless overridden (lib/ros/pseudo-parameters.ts). */
+export const DEFAULT_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = pseudoParameterStandIns();
 
 /** Inputs of {@link IntrinsicResolver}. */
 export interface IntrinsicResolverProps {
   /** The synthesized template. */
-  readonly template: RosTemplateDocument;
+  readonly template: TemplateDocument;
   /**
    * Parameter values; parameters not given take their template `Default`.
    * @default {} (defaults only; a parameter without default and without value is an error when referenced)
@@ -101,7 +72,7 @@ export function rosBase64Encode(text: string): string {
  * AllowedPattern must match the whole value (it is anchored here).
  * @returns undefined when accepted, else the reason it is rejected.
  */
-export function checkParameterValue(name: string, definition: RosParameterDefinition, value: string): string | undefined {
+export function checkParameterValue(name: string, definition: TemplateParameter, value: string): string | undefined {
   if (definition.MinLength !== undefined && value.length < definition.MinLength) {
     return `${name}: length ${value.length} is below MinLength ${definition.MinLength}`;
   }
@@ -133,7 +104,7 @@ const FUNCTIONS = ['Ref', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Join', 'Fn::Select', 'Fn
 export class IntrinsicResolver {
   /** Effective parameter values (given values over template defaults), as strings. */
   public readonly parameterValues: Readonly<Record<string, string>>;
-  private readonly template: RosTemplateDocument;
+  private readonly template: TemplateDocument;
   private readonly attributes: Readonly<Record<string, unknown>>;
   private readonly resourceIds: Readonly<Record<string, string>>;
   private readonly pseudo: Readonly<Record<string, string>>;
@@ -300,55 +271,39 @@ export class IntrinsicResolver {
   }
 
   private sub(arg: unknown, path: string): string {
-    let body: unknown;
-    let map: Record<string, unknown> = {};
-    if (typeof arg === 'string') {
-      body = arg;
-    } else if (Array.isArray(arg) && (arg.length === 1 || arg.length === 2)) {
-      body = arg[0];
-      if (arg.length === 2) {
-        if (arg[1] === null || typeof arg[1] !== 'object' || Array.isArray(arg[1])) {
-          throw new Error(`IntrinsicResolver: ${path}[1] must be a variable map, got ${JSON.stringify(arg[1])}`);
-        }
-        map = arg[1] as Record<string, unknown>;
-      }
-    } else {
+    const parsed = subArguments(arg);
+    if (!parsed) {
       throw new Error(`IntrinsicResolver: ${path} expects a string or [string, {map}], got ${JSON.stringify(arg)}`);
     }
+    const { body, map } = parsed;
     if (typeof body !== 'string') {
       throw new Error(`IntrinsicResolver: ${path}: the Fn::Sub body must be a literal string, got ${JSON.stringify(body)}`);
+    }
+    const unterminated = unterminatedSubOffset(body);
+    if (unterminated >= 0) {
+      throw new Error(`IntrinsicResolver: ${path}: unterminated '\${' at offset ${unterminated}: ${JSON.stringify(body.slice(unterminated, unterminated + 40))}`);
     }
     const resolvedMap: Record<string, string> = {};
     for (const [k, v] of Object.entries(map)) {
       resolvedMap[k] = this.scalar(this.resolve(v, `${path}[1].${k}`), `${path}[1].${k}`);
     }
     let out = '';
-    let i = 0;
-    while (i < body.length) {
-      const start = body.indexOf('${', i);
-      if (start < 0) {
-        out += body.slice(i);
-        break;
+    for (const part of parseSubBody(body)) {
+      if (part.kind === 'text') {
+        out += part.text;
+        continue;
       }
-      out += body.slice(i, start);
-      const end = body.indexOf('}', start + 2);
-      if (end < 0) {
-        throw new Error(`IntrinsicResolver: ${path}: unterminated '\${' at offset ${start}: ${JSON.stringify(body.slice(start, start + 40))}`);
-      }
-      const inner = body.slice(start + 2, end);
-      if (inner.startsWith('!')) {
-        out += '${' + inner.slice(1) + '}';
-      } else if (has(resolvedMap, inner)) {
-        out += resolvedMap[inner];
-      } else if (/^[A-Za-z0-9_]+\.[A-Za-z0-9_.]+$/.test(inner)) {
-        const dot = inner.indexOf('.');
-        out += this.scalar(this.getAtt(inner.slice(0, dot), inner.slice(dot + 1), `${path}: \${${inner}}`), path);
-      } else if (/^[A-Za-z0-9_:]+$/.test(inner)) {
-        out += this.ref(inner, `${path}: \${${inner}}`);
+      const where = `${path}: ${part.raw}`;
+      const attr = splitAttributeName(part.name);
+      if (has(resolvedMap, part.name)) {
+        out += resolvedMap[part.name];
+      } else if (!part.wellFormed) {
+        throw new Error(`IntrinsicResolver: ${path}: '${part.raw}' is not a variable name; write '\${!${part.name}}' for a literal`);
+      } else if (attr) {
+        out += this.scalar(this.getAtt(attr.resource, attr.attribute, where), path);
       } else {
-        throw new Error(`IntrinsicResolver: ${path}: '\${${inner}}' is not a variable name; write '\${!${inner}}' for a literal`);
+        out += this.ref(part.name, where);
       }
-      i = end + 1;
     }
     return out;
   }
@@ -374,7 +329,7 @@ export function renderRunCommandScript(props: RenderRunCommandScriptProps): stri
   return resolver.resolveString(resolver.resolveResourceProperty(logicalId, 'CommandContent'), `Resources.${logicalId}.Properties.CommandContent`);
 }
 
-function onlyRunCommand(template: RosTemplateDocument): string {
+function onlyRunCommand(template: TemplateDocument): string {
   const ids = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'ALIYUN::ECS::RunCommand').map(([id]) => id);
   if (ids.length !== 1) {
     throw new Error(`renderRunCommandScript: logicalId not given and the template has ${ids.length} ALIYUN::ECS::RunCommand resources (${ids.join(', ')}); give logicalId`);

@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as ecs from '@alicloud/ros-cdk-ecs';
+import { RUN_COMMAND_CONTENT_MAX_BYTES } from '../ros/limits';
 import { DeployScript } from './deploy-script';
 
 /** Props for {@link DeployScriptRunCommand}. */
@@ -20,12 +21,8 @@ export interface DeployScriptRunCommandProps {
   readonly timeoutMarginSeconds?: number;
 }
 
-/**
- * RunCommand content limit: "after the custom parameters and the original command content are
- * encoded in Base64, the total size can be up to 16 KB" (ROS resource reference,
- * ALIYUN::ECS::RunCommand, https://www.alibabacloud.com/help/doc-detail/173041.htm).
- */
-export const RUN_COMMAND_CONTENT_LIMIT_BYTES = 16 * 1024;
+/** RunCommand content limit, 16 KB after Base64 (lib/ros/limits.ts, where its source is cited). */
+export const RUN_COMMAND_CONTENT_LIMIT_BYTES = RUN_COMMAND_CONTENT_MAX_BYTES;
 
 /**
  * Room kept for the values ROS substitutes into the body at deploy time (the base64 of the

@@ -1,4 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
+import { escapeSubText, subVariables } from '../ros/sub';
 import { shellQuote } from './private/shell';
 import { ScriptValue } from './script-value';
 
@@ -280,19 +281,18 @@ export class DeployScript {
     ];
 
     const text = sections.join('\n\n') + '\n';
-    // Fn::Sub ends `${!...}` at the first `}`, so a `${` nested in another one would reach bash
-    // mangled (`${a:-${b}}` becomes `${a:-${!b}}`, an indirect expansion).
-    const nested = /\$\{[^}]*\$\{/.exec(text);
-    if (nested) {
-      throw new Error(`DeployScript: the script nests '\${' inside '\${...}' near '${nested[0]}'; Fn::Sub cannot escape that. Use a plain variable or an if instead.`);
-    }
     if (ros.Token.isUnresolved(text)) {
       throw new Error('DeployScript: a part rendered a token into the script body; pass deploy-time values as ScriptValue so they go through the Fn::Sub variable map.');
     }
-    // Escape bash's own "${" for Fn::Sub, then turn the markers into the template variables.
-    const body = text
-      .replace(/\$\{/g, '${!')
-      .replace(new RegExp(`${MARK}([A-Za-z0-9]+)${MARK}`, 'g'), '${$1}');
+    // Escape bash's own "${" for Fn::Sub (refused when nested: Fn::Sub would mangle it), then turn the markers
+    // into the template variables.
+    let escaped: string;
+    try {
+      escaped = escapeSubText(text);
+    } catch (e) {
+      throw new Error(`DeployScript: the script nests ${(e as Error).message}`);
+    }
+    const body = escaped.replace(new RegExp(`${MARK}([A-Za-z0-9]+)${MARK}`, 'g'), '${$1}');
 
     const variables: { [name: string]: any } = {};
     for (const v of values.values()) {
@@ -306,11 +306,11 @@ export class DeployScript {
 /** Every `${X}` in the body is a declared variable and every variable is used. */
 function checkSubVariables(body: string, variables: { [name: string]: any }): void {
   const used = new Set<string>();
-  for (const m of body.matchAll(/\$\{([^!}][^}]*)\}/g)) {
-    if (!(m[1] in variables)) {
-      throw new Error(`DeployScript: the body uses \${${m[1]}} but the variable map has no '${m[1]}'.`);
+  for (const { name } of subVariables(body)) {
+    if (!(name in variables)) {
+      throw new Error(`DeployScript: the body uses \${${name}} but the variable map has no '${name}'.`);
     }
-    used.add(m[1]);
+    used.add(name);
   }
   for (const name of Object.keys(variables)) {
     if (!used.has(name)) {

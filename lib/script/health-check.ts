@@ -1,3 +1,4 @@
+import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS } from '../ros/limits';
 import { shellQuote } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { ScriptValue } from './script-value';
@@ -75,8 +76,8 @@ export class HealthCheck implements IScriptPart {
     this.intervalSeconds = props.intervalSeconds ?? 10;
     this.probeTimeoutSeconds = props.probeTimeoutSeconds ?? 10;
     for (const [name, value] of [['timeoutSeconds', this.timeoutSeconds], ['intervalSeconds', this.intervalSeconds], ['probeTimeoutSeconds', this.probeTimeoutSeconds]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 43200) {
-        throw new Error(`HealthCheck: ${name} ${value} is not allowed: give a whole number of seconds from 1 to 43200.`);
+      if (!Number.isInteger(value) || value < 1 || value > WAIT_CONDITION_TIMEOUT_MAX_SECONDS) {
+        throw new Error(`HealthCheck: ${name} ${value} is not allowed: give a whole number of seconds from 1 to ${WAIT_CONDITION_TIMEOUT_MAX_SECONDS}.`);
       }
     }
     this.description = props.description;

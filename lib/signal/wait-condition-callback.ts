@@ -2,6 +2,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
 import { DeployScript, IScriptSignal } from '../script/deploy-script';
 import { ScriptValue } from '../script/script-value';
+import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS, WAIT_CONDITION_TIMEOUT_MIN_SECONDS } from '../ros/limits';
 
 /** Props for {@link WaitConditionCallback}. */
 export interface WaitConditionCallbackProps {
@@ -34,12 +35,9 @@ export interface WaitConditionCallbackProps {
   readonly startAfter?: ros.RosResource[];
 }
 
-/**
- * ROS limits for ALIYUN::ROS::WaitCondition Timeout, in seconds: "Valid values: 1 to 43200"
- * (ROS resource reference, https://www.alibabacloud.com/help/doc-detail/48502.htm).
- */
-const MIN_TIMEOUT = 1;
-const MAX_TIMEOUT = 43200;
+/** ROS limits for ALIYUN::ROS::WaitCondition Timeout, in seconds (lib/ros/limits.ts). */
+const MIN_TIMEOUT = WAIT_CONDITION_TIMEOUT_MIN_SECONDS;
+const MAX_TIMEOUT = WAIT_CONDITION_TIMEOUT_MAX_SECONDS;
 
 /**
  * The `ALIYUN::ROS::WaitConditionHandle` and `ALIYUN::ROS::WaitCondition`, made together with the

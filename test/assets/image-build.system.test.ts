@@ -5,12 +5,9 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-const SCRIPT = path.join(__dirname, '../../assets/image-build.sh');
+import { requireTool } from '../support/tools';
 
-function requireTool(tool: string, install: string): void {
-  const r = spawnSync('bash', ['-c', `command -v ${tool}`]);
-  if (r.status !== 0) throw new Error(`${tool} is not installed; run: ${install}`);
-}
+const SCRIPT = path.join(__dirname, '../../assets/image-build.sh');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,8 +38,8 @@ function runScript(env: Record<string, string>): Promise<Run> {
 
 describe('assets/image-build.sh', () => {
   beforeAll(() => {
-    requireTool('curl', 'apt-get install -y curl');
-    requireTool('shellcheck', 'apt-get install -y shellcheck');
+    requireTool('curl', 'curl');
+    requireTool('shellcheck', 'shellcheck');
   });
 
   test('bash -n parses it', () => {
@@ -97,7 +94,7 @@ describe('assets/image-build.sh', () => {
   });
 
   test('start_app + health_check + stop_app run a stand-in app.py with the GRADIO_SERVER_* contract', async () => {
-    requireTool('python3', 'apt-get install -y python3');
+    requireTool('python3', 'python3');
     const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-app-'));
     fs.writeFileSync(path.join(appDir, 'app.py'), [
       'import http.server, os',

@@ -46,6 +46,29 @@ describe('validateServicePackage', () => {
       (t.Parameters as any).ImageId = { Type: 'String', Default: 'centos_7' };
       expect(() => validateServicePackage(build({ templates: { 'templates/template.yaml': t } }))).not.toThrow();
     });
+    test('YAML text with the short tag ImageId: !Ref Img reads the parameter Default (no false ArtifactRelation error)', () => {
+      const yamlText = [
+        "ROSTemplateFormatVersion: '2015-09-01'",
+        'Parameters:',
+        '  Img:',
+        '    Type: String',
+        '    Default: centos_7',
+        'Resources:',
+        '  EcsInstanceGroup:',
+        '    Type: ALIYUN::ECS::InstanceGroup',
+        '    Properties:',
+        '      ImageId: !Ref Img',
+        '',
+      ].join('\n');
+      expect(() => validateServicePackage(build({ templates: { 'templates/template.yaml': yamlText } }))).not.toThrow();
+      const wrongDefault = yamlText.replace('Default: centos_7', 'Default: ubuntu_22');
+      expect(() => validateServicePackage(build({ templates: { 'templates/template.yaml': wrongDefault } }))).toThrow(/ImageId 'ubuntu_22' is not a key/);
+    });
+    test('template text that is not a template fails naming it', () => {
+      expect(() => validateServicePackage(build({ templates: { 'templates/template.yaml': 'a: [unclosed\n' } }))).toThrow(
+        /validateServicePackage: templates\['templates\/template.yaml'\]: not a JSON or YAML template/,
+      );
+    });
     test('a template ImageId that is not a relation key fails', () => {
       expect(() => validateServicePackage(build({ imageId: 'ubuntu_22' }))).toThrow(
         /templates\['templates\/template.yaml'\] resource EcsInstanceGroup \(ALIYUN::ECS::InstanceGroup\) ImageId 'ubuntu_22' is not a key of Service.DeployMetadata.SupplierDeployMetadata.ArtifactRelation \(keys: 'centos_7'\); add artifactRelation/,

@@ -9,6 +9,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
+import { parseSubBody } from '../../lib/ros/sub';
 
 /** A fresh app whose output goes to a new temporary directory. */
 export function newApp(): ros.App {
@@ -25,17 +26,7 @@ export function tmpDir(prefix = 'qwen-chat-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/**
- * Fails (never skips) when a tool is missing, naming the install step.
- * @param command the program, e.g. 'htpasswd'
- * @param aptPackage the Debian package that provides it, e.g. 'apache2-utils'
- */
-export function requireTool(command: string, aptPackage: string): void {
-  const r = spawnSync('bash', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    throw new Error(`${command} is not installed; this test needs it: apt-get install -y ${aptPackage}`);
-  }
-}
+export { requireTool } from '../support/tools';
 
 /** Run a program synchronously, with optional stdin. */
 export function run(command: string, args: readonly string[], input?: string, env?: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
@@ -72,14 +63,13 @@ export function mimeBase64(value: string): string {
  * `Fn::Base64Encode` of the given plain values: `${Name}` -> the MIME base64 text, `${!x}` -> `${x}`.
  */
 export function substituteBody(body: string, plainValues: { [subVariable: string]: string }): string {
-  let out = body.replace(/\$\{([A-Za-z0-9]+)\}/g, (_whole, name: string) => {
-    if (!(name in plainValues)) {
-      throw new Error(`test setup: no value for \${${name}}`);
+  return parseSubBody(body).map((part) => {
+    if (part.kind === 'text') return part.text;
+    if (!(part.name in plainValues)) {
+      throw new Error(`test setup: no value for ${part.raw}`);
     }
-    return mimeBase64(plainValues[name]);
-  });
-  out = out.replace(/\$\{!/g, '${');
-  return out;
+    return mimeBase64(plainValues[part.name]);
+  }).join('');
 }
 
 /** A local HTTP server that records requests (method, url, headers, body) and answers with `answer`. */

@@ -1,12 +1,11 @@
-import * as fs from 'fs';
-import { parse } from 'yaml';
+import { readTemplateFile } from '../../lib/ros/template';
 import { checkTemplateAgainstSpec, PSEUDO_PARAMETERS, SpecFinding } from '../support/ros-spec';
 import { REFERENCE_TEMPLATE } from '../support/reference';
 
 const REFERENCE = REFERENCE_TEMPLATE;
 
 function reference(): any {
-  return parse(fs.readFileSync(REFERENCE, 'utf8'));
+  return readTemplateFile(REFERENCE);
 }
 
 /** A small valid template the negative cases each break in one place. */

@@ -20,6 +20,8 @@
  * Findings are returned as data: `{ path, message }[]`, an empty list means the template passes.
  */
 import * as fs from 'fs';
+import { PSEUDO_PARAMETERS as ROS_PSEUDO_PARAMETERS } from '../../lib/ros/pseudo-parameters';
+import { splitAttributeName, subVariables } from '../../lib/ros/sub';
 
 /** One problem found in a template. */
 export interface SpecFinding {
@@ -74,22 +76,8 @@ export interface SpecAllowance {
   readonly citation: string;
 }
 
-/**
- * ROS pseudo parameters, valid wherever a parameter name is.
- * Source: ROS user guide, "Pseudo parameters",
- * https://help.aliyun.com/en/ros/user-guide/pseudo-parameters (search tool, docs corpus).
- * `ALIYUN::Index` is only meaningful inside a resource's `Count`; the checker does not model Count.
- */
-export const PSEUDO_PARAMETERS: readonly string[] = [
-  'ALIYUN::StackName',
-  'ALIYUN::StackId',
-  'ALIYUN::Region',
-  'ALIYUN::AccountId',
-  'ALIYUN::TenantId',
-  'ALIYUN::ResourceGroupId',
-  'ALIYUN::NoValue',
-  'ALIYUN::Index',
-];
+/** ROS pseudo parameter names (lib/ros/pseudo-parameters.ts), valid wherever a parameter name is. */
+export const PSEUDO_PARAMETERS: readonly string[] = ROS_PSEUDO_PARAMETERS.map((p) => p.name);
 
 /**
  * What ROS accepts (and `@alicloud/ros-cdk-ecs` 1.11.0 renders) that `@alicloud/ros-cdk-spec`
@@ -307,14 +295,13 @@ export function checkTemplateAgainstSpec(template: unknown, options: CheckTempla
     }
     const bodyPath = typeof arg === 'string' ? path : childPath(path, 0);
     const seen = new Set<string>();
-    for (const m of body.matchAll(/\$\{([^}]*)\}/g)) {
-      const name = m[1];
-      if (name.startsWith('!') || seen.has(name)) continue;
+    for (const { name } of subVariables(body)) {
+      if (seen.has(name)) continue;
       seen.add(name);
       if (has(vars, name) || has(parameters, name) || has(resources, name) || PSEUDO_PARAMETERS.includes(name)) continue;
-      const dot = name.indexOf('.');
-      if (dot > 0 && has(resources, name.slice(0, dot))) {
-        checkAttribute(bodyPath, name.slice(0, dot), name.slice(dot + 1), `Fn::Sub variable '\${${name}}'`);
+      const attr = splitAttributeName(name);
+      if (attr && has(resources, attr.resource)) {
+        checkAttribute(bodyPath, attr.resource, attr.attribute, `Fn::Sub variable '\${${name}}'`);
         continue;
       }
       add(

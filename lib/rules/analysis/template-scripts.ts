@@ -4,6 +4,7 @@
 // follow the ROS Fn::Sub reference.
 import { TemplateDocument } from '../../ros/template';
 import { collectReferences, intrinsicName, referencedParameters } from '../../ros/intrinsics';
+import { parseSubBody, splitAttributeName, subArguments } from '../../ros/sub';
 import { marker, markerIndex, parseShell, ParsedShell, ShellCommand, ShellWord, lineOf } from './shell-lexer';
 
 /** A deploy-time value inside a script. */
@@ -71,18 +72,18 @@ function renderScript(template: TemplateDocument, value: unknown, out: ScriptPla
   const arg = fn ? (value as Record<string, unknown>)[fn] : undefined;
   if (fn === 'Fn::Base64Encode' && top) return renderScript(template, arg, out, true);
   if (fn === 'Fn::Sub') {
-    const body = Array.isArray(arg) ? arg[0] : arg;
-    const map = Array.isArray(arg) && typeof arg[1] === 'object' && arg[1] !== null ? (arg[1] as Record<string, unknown>) : {};
-    if (typeof body !== 'string') return addPlaceholder(template, value, JSON.stringify(value), out);
-    return body.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
-      if (inner.startsWith('!')) return '${' + inner.slice(1) + '}';
-      const name = inner.trim();
+    const sub = subArguments(arg);
+    if (!sub || typeof sub.body !== 'string') return addPlaceholder(template, value, JSON.stringify(value), out);
+    const map = sub.map;
+    return parseSubBody(sub.body).map((part) => {
+      if (part.kind === 'text') return part.text;
       let expr: unknown;
-      if (Object.prototype.hasOwnProperty.call(map, name)) expr = map[name];
-      else if (name.includes('.')) expr = { 'Fn::GetAtt': [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)] };
-      else expr = { Ref: name };
-      return addPlaceholder(template, expr, whole, out);
-    });
+      const attr = splitAttributeName(part.name);
+      if (Object.prototype.hasOwnProperty.call(map, part.name)) expr = map[part.name];
+      else if (attr) expr = { 'Fn::GetAtt': [attr.resource, attr.attribute] };
+      else expr = { Ref: part.name };
+      return addPlaceholder(template, expr, part.raw, out);
+    }).join('');
   }
   if (fn === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
     const delim = renderScript(template, arg[0], out, false);

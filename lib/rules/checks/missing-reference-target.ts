@@ -1,4 +1,5 @@
-import { collectReferences, isPseudoParameter } from '../../ros/intrinsics';
+import { collectReferences } from '../../ros/intrinsics';
+import { isPseudoParameter } from '../../ros/pseudo-parameters';
 import { Finding, FindingTargetKind } from '../engine/finding';
 import { TemplateRule } from '../engine/template-rule';
 
