@@ -48,3 +48,40 @@ export function listFiles(dir: string, base = dir): string[] {
     return [path.relative(base, full).split(path.sep).join('/')];
   });
 }
+
+/** What `npm pack --json` reports of one tarball. */
+export interface PackInfo {
+  readonly filename: string;
+  readonly size: number;
+  readonly unpackedSize: number;
+  readonly entryCount: number;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly size: number }>;
+}
+
+/**
+ * Packs a copy of the repository as `npm pack` does for a release (prepack builds it) into `dest`; returns the
+ * tarball's path and npm's report of it.
+ */
+export function packTarball(dest: string): { tarball: string; info: PackInfo } {
+  const copy = copyPackage('qwen-pack-src-');
+  try {
+    const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dest], copy)) as PackInfo[];
+    return { tarball: path.join(dest, info.filename), info };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes `dir` a scratch app whose package.json depends on `dependencies` (exact versions from the registry) and
+ * installs them with the tarball in one `npm install`, as a user would: npm checks the tarball's peer ranges
+ * against them (a conflict fails with ERESOLVE). Returns the installed package's folder.
+ */
+export function installTarball(dir: string, tarball: string, dependencies: Record<string, string>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'scratch-app', version: '1.0.0', private: true, dependencies }, undefined, 2)}\n`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], dir);
+  const installed = path.join(dir, 'node_modules', 'ros-cdk-qwen-chat');
+  if (fs.lstatSync(installed).isSymbolicLink()) throw new Error('ros-cdk-qwen-chat was linked, not installed from the tarball');
+  return installed;
+}
