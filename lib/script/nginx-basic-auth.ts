@@ -234,7 +234,9 @@ export class NginxBasicAuth {
       '        proxy_http_version 1.1;',
       '        proxy_set_header Upgrade $http_upgrade;',
       `        proxy_set_header Connection ${upgradeVar};`,
-      '        proxy_set_header Host $host;',
+      // $http_host, not $host: it keeps the port the browser used; Gradio 4+ builds the URLs of the
+      // files it serves from it (gradio-app/gradio, gradio/route_utils.py get_root_url).
+      '        proxy_set_header Host $http_host;',
       '        proxy_set_header X-Real-IP $remote_addr;',
       '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       '        proxy_set_header X-Forwarded-Proto $scheme;',

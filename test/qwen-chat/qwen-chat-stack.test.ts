@@ -300,7 +300,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     expect(BODY).toContain(site);
     expect(site).toMatch(/^map \$http_upgrade \$\w+ \{$/m);
     for (const directive of [
-      'proxy_buffering off;', 'proxy_read_timeout 3600s;', 'proxy_set_header Host $host;', 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      'proxy_buffering off;', 'proxy_read_timeout 3600s;', 'proxy_set_header Host $http_host;', 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       'proxy_set_header X-Forwarded-Proto $scheme;', 'proxy_set_header Upgrade $http_upgrade;', 'proxy_http_version 1.1;',
       'listen 5000;', 'proxy_pass http://127.0.0.1:7860;', 'auth_basic_user_file /etc/nginx/password;',
     ]) {

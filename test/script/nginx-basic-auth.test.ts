@@ -31,7 +31,7 @@ const DEFAULT_SITE = [
   '        proxy_http_version 1.1;',
   '        proxy_set_header Upgrade $http_upgrade;',
   '        proxy_set_header Connection $qwen_connection_upgrade_5000;',
-  '        proxy_set_header Host $host;',
+  '        proxy_set_header Host $http_host;',
   '        proxy_set_header X-Real-IP $remote_addr;',
   '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
   '        proxy_set_header X-Forwarded-Proto $scheme;',
