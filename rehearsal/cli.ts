@@ -3,7 +3,9 @@
  * whole in throwaway namespaces with stand-ins (see docs/rehearsal.md). Linux, as root.
  *
  * Usage: npm run rehearse -- [--scenario success|silent-app|nginx-rejected|all] [--health-check-timeout SECONDS]
+ *        npm run rehearse -- --scenario gradio-browser [--gradio 3.41.2|6.25.0]   (real Gradio in headless Chromium)
  */
+import { runGradioBrowserScenario } from './gradio-browser-scenario';
 import { renderDeployment } from './rendered-deployment';
 import { AppStandIn, RehearsalProps, RehearsalResult, runRehearsal } from './rehearsal-runner';
 
@@ -27,6 +29,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const which = arg('--scenario', 'all');
+  if (which === 'gradio-browser') return runGradioBrowserScenario(process.argv.includes('--gradio') ? arg('--gradio', '') : undefined);
   const budget = Number(arg('--health-check-timeout', '8'));
   const all: Scenario[] = [
     { name: 'success', expect: 'SUCCESS', props: (script, port) => ({ script, probe: { port, userName: 'admin', password: PASSWORD }, secrets: [PASSWORD] }) },

@@ -8,13 +8,48 @@ packages=(
   openssl          # openssl passwd: the htpasswd step
   shellcheck       # shellcheck over the rendered scripts
   systemd          # systemd-analyze verify over the units
-  util-linux       # unshare: the rehearsal's namespaces, the full-disk test's mount namespace
+  util-linux       # unshare: the rehearsal's namespaces, the full-disk test's mount namespace; nsenter: the browser test
   mount            # mount: the full-disk test's tmpfs
   iproute2         # ip: the rehearsal's network namespace
   curl             # curl: the health checks
   ca-certificates  # curl over https
   python3          # python3: the rehearsal and the image-build checks
   procps           # ps, pgrep, sysctl
+  chromium         # headless Chromium (driven by playwright-core): the Gradio browser test
+  # The Python packages the Gradio wheels rely on, as ../shared/testdata/gradio-wheelhouse/README.md
+  # lists them (the wheels install with pip --no-index --no-deps): the Gradio browser test.
+  python3-venv
+  python3-fastapi
+  python3-uvicorn
+  python3-pydantic
+  python3-websockets
+  python3-httpx
+  python3-aiofiles
+  python3-altair
+  python3-matplotlib
+  python3-pandas
+  python3-pil
+  python3-numpy
+  python3-jinja2
+  python3-markupsafe
+  python3-yaml
+  python3-requests
+  python3-semantic-version
+  python3-typing-extensions
+  python3-multipart
+  python3-pydub
+  python3-importlib-resources
+  python3-packaging
+  python3-filelock
+  python3-tqdm
+  python3-fsspec
+  python3-brotli
+  python3-shellingham
+  python3-rich
+  python3-click
+  python3-tz
+  python3-anyio
+  python3-sniffio
 )
 missing=()
 for p in "${packages[@]}"; do

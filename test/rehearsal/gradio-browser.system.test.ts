@@ -1,0 +1,123 @@
+import * as path from 'path';
+import {
+  ChatOutcome, DeployedSite, GradioChatSandbox, assertStreamed, deployedSite, describeOutcome, imageProblems,
+  selfSignedCertificate, streamingProblems, withEventStreamHeldBack, withGzipEventStream, withHostWithoutPort, withTls,
+  withoutUpgradeHeaders,
+} from '../../rehearsal/gradio-browser';
+import { GradioVersion, ensureGradioVenv } from '../../rehearsal/gradio-venv';
+
+// The served chat page, proven with a real Gradio app in headless Chromium through the rendered
+// proxy (issue 17): the site and htpasswd file exactly as the deploy script writes them.
+jest.setTimeout(180000);
+
+const PASSWORD = 'Browser-Pw-17';
+/** Screenshots of the answered chat (out/ is ignored by git). */
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'out', 'gradio-browser');
+
+let deployed: DeployedSite;
+let TLS: ReturnType<typeof selfSignedCertificate>;
+
+beforeAll(async () => {
+  deployed = await deployedSite(PASSWORD);
+  TLS = selfSignedCertificate();
+});
+
+function log(version: string, what: string, o: ChatOutcome): void {
+  console.log(`Gradio ${version}, ${what}:\n${describeOutcome(o)}`);
+}
+
+describe.each([
+  {
+    version: GradioVersion.V3_41_2, transport: 'websocket',
+    // Gradio 3's queue joins over a websocket: without the upgrade headers nothing reaches the app
+    control: { name: 'upgrade headers removed', mutate: withoutUpgradeHeaders, problem: /never appeared.*never received the message/s, waitMs: 2000 },
+  },
+  {
+    version: GradioVersion.V6_25_0, transport: 'event stream',
+    // Gradio 4+ streams server-sent events: held back, the reply arrives only after the app finished
+    control: { name: 'event stream held back (proxy_buffering on, gzip on text/event-stream)', mutate: withEventStreamHeldBack, problem: /the stream was held back/, waitMs: 15000 },
+  },
+])('Gradio $version in headless Chromium through the rendered nginx site', ({ version, transport, control }) => {
+  let s: GradioChatSandbox;
+  const credentials = () => ({ userName: deployed.userName, password: PASSWORD });
+
+  beforeAll(async () => {
+    s = await GradioChatSandbox.start({ venv: ensureGradioVenv(version) });
+    s.serveSite(deployed);
+    await s.openBrowser({ trustedCertificatesPem: [TLS.certificatePem] });
+  });
+
+  afterAll(async () => {
+    await s?.dispose();
+  });
+
+  test('without credentials, or with a wrong password, the page gets 401', async () => {
+    const none = await s.load();
+    expect(none.status).toBe(401);
+    // headless Chromium has no login prompt: it fails the navigation after the 401
+    expect(none.navigationError).toMatch(/ERR_INVALID_AUTH_CREDENTIALS/);
+    const wrong = await s.load({ userName: deployed.userName, password: 'Not-The-Password-1' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.bodyText).toMatch(/401 Authorization Required/);
+  });
+
+  test(`with the credentials the reply streams token by token over the ${transport} and ends complete; the app's image loads through the proxy`, async () => {
+    const o = await s.chat({ credentials: credentials(), screenshotPath: path.join(ARTIFACTS, `gradio-${version}-chat.png`) });
+    log(version, `rendered site (screenshot ${path.relative(path.resolve(__dirname, '..', '..'), o.screenshot ?? '')})`, o);
+    const diag = `${describeOutcome(o)}\napp log:\n${s.appLog().slice(-2000)}\nnginx:\n${s.nginxErrorLog().slice(-2000)}`;
+    expect({ problems: streamingProblems(o), diag }).toEqual({ problems: [], diag });
+    expect(o.finalText).toBe(s.expectedReply);
+    expect(o.firstTokenMs).toBeLessThan(o.app.replyDoneMs!);
+    expect(transport === 'websocket' ? o.transport.websockets : o.transport.eventStreams).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(ws|http):\/\/127\.0\.0\.1:5000\//)]));
+    expect({ problems: imageProblems(o), diag }).toEqual({ problems: [], diag });
+  });
+
+  test(`negative control: ${control.name}: the streaming assertion fails`, async () => {
+    s.serveSite({ ...deployed, site: control.mutate(deployed.site) });
+    // a stream that works shows its first token within ~0.5 s: the wait past the app's reply is short
+    // where nothing arrives (Gradio 3), long where everything arrives at the end (Gradio 6)
+    const o = await s.chat({ credentials: credentials(), replyTimeoutMs: s.tokens * s.tokenMs + control.waitMs });
+    log(version, `negative control (${control.name})`, o);
+    // the page itself loaded through the mutated site: what fails is the stream
+    expect(o.pageStatus).toBe(200);
+    expect(o.appLoaded).toBe(true);
+    expect(() => assertStreamed(o)).toThrow(control.problem);
+  });
+
+  if (version === GradioVersion.V6_25_0) {
+    test('gzip on text/event-stream alone does not hold the stream back: the site\'s proxy_buffering off flushes it', async () => {
+      s.serveSite({ ...deployed, site: withGzipEventStream(deployed.site) });
+      const o = await s.chat({ credentials: credentials() });
+      log(version, 'gzip on text/event-stream with proxy_buffering off', o);
+      expect(streamingProblems(o)).toEqual([]);
+    });
+
+    test('the Host defect: with `Host $host` (no port) Gradio builds the image URL for port 80 and it fails', async () => {
+      s.serveSite({ ...deployed, site: withHostWithoutPort(deployed.site) });
+      const o = await s.openApp(credentials());
+      console.log(`Gradio ${version}, Host $host: image ${o.image.url} HTTP ${o.image.status}, width ${o.image.naturalWidth}`);
+      expect(o.appLoaded).toBe(true);
+      expect(o.image.url).toMatch(/^http:\/\/127\.0\.0\.1\/gradio_api\/file=/);
+      expect(imageProblems(o)).toEqual(expect.arrayContaining([expect.stringMatching(/not on the proxy's origin/)]));
+    });
+
+    // The harness's TLS path (scheme https, a pinned certificate), on a hand-made TLS variant of the
+    // rendered site until the stack renders a TLS site itself (the HTTPS issue).
+    test('TLS: the same site with a certificate streams over https, and the image URL is https', async () => {
+      s.serveSite({
+        ...deployed,
+        site: withTls(deployed.site, '/etc/nginx/test-tls.crt', '/etc/nginx/test-tls.key'),
+        scheme: 'https',
+        extraFiles: { '/etc/nginx/test-tls.crt': TLS.certificatePem, '/etc/nginx/test-tls.key': TLS.keyPem },
+      });
+      expect((await s.load()).status).toBe(401);
+      const o = await s.chat({ credentials: credentials() });
+      log(version, 'TLS variant', o);
+      expect(o.url).toBe('https://127.0.0.1:5000/');
+      expect(streamingProblems(o)).toEqual([]);
+      expect(o.image.url).toMatch(/^https:\/\/127\.0\.0\.1:5000\//);
+      expect(imageProblems(o)).toEqual([]);
+    });
+  }
+});
