@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { requireTool } from '../../rehearsal/artifact-checks';
+import { requireTool } from '../support/tools';
 
 /**
  * A full disk, for real: a 64 KiB tmpfs mounted in a private mount namespace (`unshare -m`, as root), on which

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { copyPackage, ROOT, run } from './support/package-copy';
+import { packTarball, ROOT, run } from './support/package-copy';
 
 /**
  * examples/chatglm3-service installs the packed tarball (as a user would, not a path import),
@@ -16,10 +16,7 @@ let installedFiles: string[];
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-consumer-'));
   // Pack a copy: `npm pack` runs prepack (npm run build), so this also checks that a clean tree packs.
-  const pkgCopy = copyPackage('qwen-consumer-pkg-');
-  const packOut = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], pkgCopy));
-  const tarball = path.join(work, packOut[0].filename);
-  fs.rmSync(pkgCopy, { recursive: true, force: true });
+  const { tarball } = packTarball(work);
 
   const project = path.join(work, 'chatglm3-service');
   fs.cpSync(EXAMPLE, project, { recursive: true, filter: (src) => !/(^|\/)(node_modules|dist|cdk\.out)$/.test(src) });
