@@ -42,8 +42,8 @@ export type { TemplateDocument, TemplateResource } from './ros/template';
 export { templateToYaml } from './ros/yaml';
 
 // Template rules run at synth (the whole pack: `ros-cdk-qwen-chat/rules`).
-export { applyRulePack } from './rules/engine/apply-rule-pack';
-export type { ApplyRulePackOptions } from './rules/engine/apply-rule-pack';
+export { applyRulePack } from './rules/apply-rule-pack';
+export type { ApplyRulePackOptions } from './rules/apply-rule-pack';
 export type { RuleSuppression } from './rules/engine/rule-suppression';
 
 // Compute Nest service packages (config.yaml, image builds, the service folder).

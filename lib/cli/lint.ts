@@ -1,5 +1,5 @@
 import { formatFinding } from '../rules/engine/finding';
-import { lintTemplate } from '../rules/engine/rule-pack';
+import { lintTemplate } from '../rules/rule-pack';
 import { readTemplateFile } from '../ros/template';
 
 /** Where a CLI command writes; tests and other front ends can capture it. */

@@ -1,10 +1,14 @@
+// The template rule pack's entry point, `ros-cdk-qwen-chat/rules`: the engine (findings, rule declaration,
+// suppressions), the pack of checks, the synth hook and the template parser `lint` uses.
 export * from './engine/finding';
-export type { TemplateDocument, TemplateResource } from '../ros/template';
+export type { TemplateDocument, TemplateParameter, TemplateResource } from '../ros/template';
 export { parseTemplateText, readTemplateFile } from '../ros/template';
 export * from './engine/template-rule';
 export * from './engine/rule-suppression';
-export * from './engine/rule-pack';
-export * from './engine/apply-rule-pack';
+export { SUPPRESSION_RULE_ID, runRules } from './engine/run-rules';
+export type { LintResult, SuppressedFinding } from './engine/run-rules';
+export * from './rule-pack';
+export * from './apply-rule-pack';
 export * from './checks/script-parameter-injection';
 export * from './checks/no-echo-exposure';
 export * from './checks/wait-condition-always-success';

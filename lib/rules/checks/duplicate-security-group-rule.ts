@@ -1,6 +1,5 @@
 import { describeRule, securityGroupRules, SecurityGroupRule } from '../analysis/security-groups';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 const PEERS = ['SourceCidrIp', 'Ipv6SourceCidrIp', 'SourceGroupId', 'SourcePrefixListId', 'SourceGroupOwnerId', 'DestCidrIp', 'Ipv6DestCidrIp', 'DestGroupId', 'DestPrefixListId', 'SourcePortRange', 'DestGroupOwnerId'];
 
@@ -17,11 +16,11 @@ function fingerprint(r: SecurityGroupRule): string {
  * `duplicate-security-group-rule`: two rules of the same security group have the same direction, protocol, port
  * range, peer, NIC type and policy (priority and description are ignored): ECS rejects or merges the second one.
  */
-export const duplicateSecurityGroupRule: TemplateRule = {
+export const duplicateSecurityGroupRule = defineRule({
   id: 'duplicate-security-group-rule',
   summary: 'Two rules of one security group are identical',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const first = new Map<string, SecurityGroupRule>();
     for (const r of securityGroupRules(template)) {
       const key = fingerprint(r);
@@ -32,8 +31,7 @@ export const duplicateSecurityGroupRule: TemplateRule = {
       }
       const where = (x: SecurityGroupRule) => `${x.resource}${x.path ? `.${x.path}` : ''}`;
       findings.push({
-        ruleId: this.id,
-        target: r.resource,
+                target: r.resource,
         targetKind: 'resource',
         message: `${r.direction} rule ${where(r)} (${describeRule(r)}) duplicates ${where(earlier)} of security group ${r.group}.`,
         fix: `delete one of the two rules (they differ at most in Priority or Description).`,
@@ -41,4 +39,4 @@ export const duplicateSecurityGroupRule: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,6 +1,5 @@
 import { commandShape, locate, templateScripts } from '../analysis/template-scripts';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 /** Why an argument or assignment turns certificate checks off, or undefined. */
 function insecureFlag(name: string | undefined, arg: string): string | undefined {
@@ -16,11 +15,11 @@ function insecureFlag(name: string | undefined, arg: string): string | undefined
  * `wget --no-check-certificate`, `pip --trusted-host`, `git -c http.sslVerify=false`, or environment switches
  * such as `GIT_SSL_NO_VERIFY=1`, `PYTHONHTTPSVERIFY=0`, `NODE_TLS_REJECT_UNAUTHORIZED=0`.
  */
-export const insecureDownload: TemplateRule = {
+export const insecureDownload = defineRule({
   id: 'insecure-download',
   summary: 'A download turns TLS certificate checks off',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const script of templateScripts(template)) {
       for (const cmd of script.shell.commands) {
         const shape = commandShape(cmd);
@@ -29,7 +28,6 @@ export const insecureDownload: TemplateRule = {
         flag ??= envs.find((t) => /^(GIT_SSL_NO_VERIFY=(1|true)|PYTHONHTTPSVERIFY=0|NODE_TLS_REJECT_UNAUTHORIZED=0|CURL_INSECURE=)/i.test(t));
         if (!flag) continue;
         findings.push({
-          ruleId: this.id,
           target: script.resource,
           targetKind: 'resource',
           message: `${script.property} turns certificate checks off with ${flag}${shape.name ? ` (${shape.name})` : ''}, so anyone on the path can swap the download (${locate(script, cmd.start, cmd.end)}).`,
@@ -39,4 +37,4 @@ export const insecureDownload: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,17 +1,17 @@
 import { collectReferences } from '../../ros/intrinsics';
 import { isPseudoParameter } from '../../ros/pseudo-parameters';
-import { Finding, FindingTargetKind } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { FindingTargetKind } from '../engine/finding';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 /**
  * `missing-reference-target`: a Ref (also Fn::Sub's `${Name}`), Fn::GetAtt (`${Name.Attr}`), DependsOn, Condition or
  * Fn::FindInMap names a parameter, resource, condition or mapping the template does not declare.
  */
-export const missingReferenceTarget: TemplateRule = {
+export const missingReferenceTarget = defineRule({
   id: 'missing-reference-target',
   summary: 'A Ref, Fn::GetAtt, DependsOn or condition names something the template does not declare',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const params = template.Parameters ?? {};
     const resources = template.Resources ?? {};
     const conditions = (template.Conditions ?? {}) as Record<string, unknown>;
@@ -33,7 +33,6 @@ export const missingReferenceTarget: TemplateRule = {
         if (!problem || seen.has(problem)) continue;
         seen.add(problem);
         findings.push({
-          ruleId: this.id,
           target,
           targetKind: kind,
           message: `${problem}; ROS rejects the template.`,
@@ -47,15 +46,15 @@ export const missingReferenceTarget: TemplateRule = {
       const deps = typeof r.DependsOn === 'string' ? [r.DependsOn] : Array.isArray(r.DependsOn) ? r.DependsOn : [];
       for (const d of deps) {
         if (typeof d === 'string' && !has(resources, d)) {
-          findings.push({ ruleId: this.id, target: id, targetKind: 'resource', message: `DependsOn ${d} names no resource; ROS rejects the template.`, fix: `declare ${d} or correct the name.` });
+          findings.push({ target: id, targetKind: 'resource', message: `DependsOn ${d} names no resource; ROS rejects the template.`, fix: `declare ${d} or correct the name.` });
         }
       }
       if (typeof r.Condition === 'string' && !has(conditions, r.Condition)) {
-        findings.push({ ruleId: this.id, target: id, targetKind: 'resource', message: `Condition ${r.Condition} is not declared in Conditions; ROS rejects the template.`, fix: `declare ${r.Condition} in Conditions or correct the name.` });
+        findings.push({ target: id, targetKind: 'resource', message: `Condition ${r.Condition} is not declared in Conditions; ROS rejects the template.`, fix: `declare ${r.Condition} in Conditions or correct the name.` });
       }
     }
     for (const [id, def] of Object.entries(template.Outputs ?? {})) scan(id, 'output', def);
     for (const [id, def] of Object.entries(conditions)) scan(id, 'template', def);
     return findings;
   },
-};
+});

@@ -1,8 +1,7 @@
 import { collectReferences, isNoEcho } from '../../ros/intrinsics';
 import { commandShape, locate, scriptFunctions, templateScripts } from '../analysis/template-scripts';
 import { ShellWord } from '../analysis/shell-lexer';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 /** Bash builtins that take a secret without exposing it in a process's argv (printf/read/test run in-process). */
 const SAFE_BUILTINS = new Set([
@@ -16,16 +15,15 @@ const SAFE_BUILTINS = new Set([
  * variables assigned from the parameter (also through `$(...)`) carry the secret on. Builtins such as printf and
  * the script's own shell functions run inside bash, so their arguments are not a process's argv.
  */
-export const noEchoExposure: TemplateRule = {
+export const noEchoExposure = defineRule({
   id: 'no-echo-exposure',
   summary: 'A NoEcho parameter is shown in an Output, a command line or an echo',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const [name, output] of Object.entries(template.Outputs ?? {})) {
       const secrets = [...new Set(collectReferences(output?.Value).filter((r) => r.kind === 'Ref' && isNoEcho(template, r.name)).map((r) => r.name))];
       for (const secret of secrets) {
         findings.push({
-          ruleId: this.id,
           target: name,
           targetKind: 'output',
           message: `Output ${name} shows NoEcho parameter ${secret} in its Value, so the console and the API print the secret.`,
@@ -71,8 +69,7 @@ export const noEchoExposure: TemplateRule = {
           if (shape.name !== 'echo' && (SAFE_BUILTINS.has(shape.name) || functions.has(shape.name))) continue;
           const how = shape.name === 'echo' ? 'echo prints it to the command output that RunCommand records' : `it is in the argv of ${shape.name}, readable by any user via ps and /proc/PID/cmdline`;
           findings.push({
-            ruleId: this.id,
-            target: script.resource,
+              target: script.resource,
             targetKind: 'resource',
             message: `NoEcho parameter ${secret} reaches a command line in ${script.property}: ${how} (${locate(script, cmd.start, cmd.end)}).`,
             fix: `pass it on stdin (printf '%s\\n' "$secret" | a program that reads it there, e.g. htpasswd -i) or in a file with mode 0600; never as an argument or in echo.`,
@@ -83,4 +80,4 @@ export const noEchoExposure: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,6 @@
 import { collectReferences } from '../../ros/intrinsics';
 import { describeRule, securityGroupRules } from '../analysis/security-groups';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 const OPEN = new Set(['0.0.0.0/0', '::/0']);
 
@@ -17,11 +16,11 @@ function containsOpen(value: unknown): boolean {
  * parameter to narrow it. A SourceCidrIp that is (or is computed from) a `Ref` to a parameter passes, whatever
  * the parameter's default.
  */
-export const openIngress: TemplateRule = {
+export const openIngress = defineRule({
   id: 'open-ingress',
   summary: 'A security group ingress rule is open to 0.0.0.0/0 with no parameter to narrow it',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const params = template.Parameters ?? {};
     for (const r of securityGroupRules(template)) {
       if (r.direction !== 'ingress') continue;
@@ -31,7 +30,6 @@ export const openIngress: TemplateRule = {
         if (!containsOpen(value)) continue;
         if (collectReferences(value).some((ref) => ref.kind === 'Ref' && ref.name in params)) continue;
         findings.push({
-          ruleId: this.id,
           target: r.resource,
           targetKind: 'resource',
           message: `${r.path ? `${r.path} ` : ''}(${describeRule(r)}) accepts ${key} ${JSON.stringify(value)} from the whole internet and no parameter can narrow it.`,
@@ -41,4 +39,4 @@ export const openIngress: TemplateRule = {
     }
     return findings;
   },
-};
+});

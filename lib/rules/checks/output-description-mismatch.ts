@@ -1,6 +1,5 @@
 import { collectReferences } from '../../ros/intrinsics';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 type Exposure = 'public' | 'private';
 
@@ -20,11 +19,11 @@ function textExposure(text: string): Exposure | undefined {
  * `output-description-mismatch`: an Output's Description (any language) says public while its Value is a private
  * address (PrivateIps, InnerIp...), or the other way round.
  */
-export const outputDescriptionMismatch: TemplateRule = {
+export const outputDescriptionMismatch = defineRule({
   id: 'output-description-mismatch',
   summary: "An Output's description contradicts its value (private vs public)",
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const [name, output] of Object.entries(template.Outputs ?? {})) {
       const attrs = collectReferences(output?.Value).filter((r) => r.kind === 'GetAtt' && r.attribute).map((r) => r.attribute!);
       const valuePublic = attrs.some((a) => PUBLIC_ATTR.test(a));
@@ -38,7 +37,6 @@ export const outputDescriptionMismatch: TemplateRule = {
         const said = textExposure(text);
         if (!said || said === value) continue;
         findings.push({
-          ruleId: this.id,
           target: name,
           targetKind: 'output',
           message: `${where} ${JSON.stringify(text)} says ${said} but the Value is a ${value} address (${attrs.join(', ')}).`,
@@ -48,4 +46,4 @@ export const outputDescriptionMismatch: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,6 +1,5 @@
 import { commandShape, locate, templateScripts } from '../analysis/template-scripts';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 const FETCHERS = new Set(['curl', 'wget']);
 const SHELLS = /^(ba|z|da|k|fi)?sh$|^python[0-9.]*$|^perl$|^ruby$|^node$/;
@@ -9,11 +8,11 @@ const SHELLS = /^(ba|z|da|k|fi)?sh$|^python[0-9.]*$|^perl$|^ruby$|^node$/;
  * `pipe-to-shell`: a script runs what it downloads without checking it: `curl URL | sh`, `wget -O- URL | bash`,
  * `bash <(curl URL)` or `sh -c "$(curl URL)"`.
  */
-export const pipeToShell: TemplateRule = {
+export const pipeToShell = defineRule({
   id: 'pipe-to-shell',
   summary: 'A downloaded script is run straight from curl / wget',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const script of templateScripts(template)) {
       const cmds = script.shell.commands;
       const src = script.shell.source;
@@ -25,23 +24,22 @@ export const pipeToShell: TemplateRule = {
           const next = commandShape(cmds[j]);
           if (next.name && SHELLS.test(next.name)) {
             flagged.add(cmd.start);
-            findings.push(finding(this.id, script.resource, script.property, `${shape.name} output is piped into ${next.name}`, locate(script, cmd.start, cmds[j].end)));
+            findings.push(finding(script.resource, script.property, `${shape.name} output is piped into ${next.name}`, locate(script, cmd.start, cmds[j].end)));
             return;
           }
           if (cmds[j].separator !== '|') return;
         }
       });
       for (const m of src.matchAll(/\b((?:ba|z|da|k)?sh)\s+(<\(\s*(curl|wget)\b|-c\s+["']?\$\(\s*(curl|wget)\b)/g)) {
-        findings.push(finding(this.id, script.resource, script.property, `${m[1]} runs the output of ${m[3] ?? m[4]} directly`, locate(script, m.index ?? 0)));
+        findings.push(finding(script.resource, script.property, `${m[1]} runs the output of ${m[3] ?? m[4]} directly`, locate(script, m.index ?? 0)));
       }
     }
     return findings;
   },
-};
+});
 
-function finding(ruleId: string, resource: string, property: string, what: string, where: string): Finding {
+function finding(resource: string, property: string, what: string, where: string): RuleFinding {
   return {
-    ruleId,
     target: resource,
     targetKind: 'resource',
     message: `${property}: ${what}, so whatever the server sends runs as root (${where}).`,

@@ -2,8 +2,7 @@ import { allowedAmong, parameterChars } from '../analysis/allowed-chars';
 import { parameterDefinition } from '../../ros/intrinsics';
 import { QuoteContext } from '../analysis/shell-lexer';
 import { locate, templateScripts } from '../analysis/template-scripts';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 /** Characters that cannot end a word, start a command or expand anything when pasted into bash unquoted. */
 const SAFE_UNQUOTED = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,:/@%+=-');
@@ -33,11 +32,11 @@ const CONTEXT_TEXT: Record<QuoteContext, string> = {
  * Fn::Join or Fn::Replace) where bash parses it: outside quotes, or inside quotes whose closing character its
  * AllowedPattern (or the lack of one) lets it contain. A value wrapped in Fn::Base64Encode is safe inside any quotes.
  */
-export const scriptParameterInjection: TemplateRule = {
+export const scriptParameterInjection = defineRule({
   id: 'script-parameter-injection',
   summary: 'A parameter is pasted into a shell script where its value can break out of the quoting',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const script of templateScripts(template)) {
       const seen = new Set<string>();
       for (const use of script.shell.uses) {
@@ -68,8 +67,7 @@ export const scriptParameterInjection: TemplateRule = {
           if (seen.has(key)) continue;
           seen.add(key);
           findings.push({
-            ruleId: this.id,
-            target: script.resource,
+              target: script.resource,
             targetKind: 'resource',
             message: `parameter ${param} reaches the ${script.property} script via ${ph.label}: ${problem} (${where}).`,
             fix: `put { "Fn::Base64Encode": { "Ref": "${param}" } } in the Fn::Sub map, assign it inside single quotes (x_b64='\${${param}Base64}') and decode with base64 -d.`,
@@ -79,4 +77,4 @@ export const scriptParameterInjection: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,6 @@
 import { commandShape, locate, templateScripts } from '../analysis/template-scripts';
 import { markerIndex } from '../analysis/shell-lexer';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 /** pip install options that take a value (the value is not a requirement). */
 const VALUE_OPTIONS = new Set([
@@ -35,11 +34,11 @@ function unpinned(args: string[]): string[] {
  * whatever is newest on deploy day, so two deployments of one template differ. Requirement files (`-r`), local
  * paths and URLs are not judged.
  */
-export const unpinnedPipInstall: TemplateRule = {
+export const unpinnedPipInstall = defineRule({
   id: 'unpinned-pip-install',
   summary: 'pip installs a package without an exact version',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const script of templateScripts(template)) {
       for (const cmd of script.shell.commands) {
         const shape = commandShape(cmd);
@@ -56,7 +55,6 @@ export const unpinnedPipInstall: TemplateRule = {
         const loose = unpinned(args.slice(install + 1));
         if (loose.length === 0) continue;
         findings.push({
-          ruleId: this.id,
           target: script.resource,
           targetKind: 'resource',
           message: `${script.property} runs pip install with unpinned ${loose.join(', ')} (${locate(script, cmd.start, cmd.end)}).`,
@@ -66,4 +64,4 @@ export const unpinnedPipInstall: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,6 @@
 import { commandShape, displayText, locate, scriptFunctions, templateScripts, TemplateScript } from '../analysis/template-scripts';
 import { ShellCommand } from '../analysis/shell-lexer';
-import { Finding } from '../engine/finding';
-import { TemplateRule } from '../engine/template-rule';
+import { defineRule, RuleFinding } from '../engine/template-rule';
 
 const HANDLE_TYPE = 'ALIYUN::ROS::WaitConditionHandle';
 
@@ -53,11 +52,11 @@ function fallThroughLoops(script: TemplateScript): Array<{ header: ShellCommand;
  * `set -euo pipefail`) with a FAILURE signal (an EXIT/ERR trap); loops that `exit` when they run out, or are followed
  * by a check (`[ "$ok" = 1 ] || exit 1`, `if ...`, `done || exit 1`), or only end by `break` (`while true`).
  */
-export const waitConditionAlwaysSuccess: TemplateRule = {
+export const waitConditionAlwaysSuccess = defineRule({
   id: 'wait-condition-always-success',
   summary: 'A WaitCondition handle is signalled SUCCESS on a path with no FAILURE branch',
   check(template) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const handles = new Set(Object.entries(template.Resources ?? {}).filter(([, r]) => r?.Type === HANDLE_TYPE).map(([id]) => id));
     if (handles.size === 0) return findings;
     for (const script of templateScripts(template)) {
@@ -65,7 +64,7 @@ export const waitConditionAlwaysSuccess: TemplateRule = {
       if (used.length === 0) continue;
       const handle = used.join(', ');
       const text = displayText(script, script.shell.source);
-      const push = (message: string, fix: string) => findings.push({ ruleId: this.id, target: script.resource, targetKind: 'resource', message, fix });
+      const push = (message: string, fix: string) => findings.push({ target: script.resource, targetKind: 'resource', message, fix });
       if (!/\bFAILURE\b/.test(text)) {
         push(
           `${script.property} signals ${handle} but never sends FAILURE, so a failed deployment reports SUCCESS or waits for the full timeout.`,
@@ -91,4 +90,4 @@ export const waitConditionAlwaysSuccess: TemplateRule = {
     }
     return findings;
   },
-};
+});

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { lintTemplate, SUPPRESSION_RULE_ID, TEMPLATE_RULES } from '../../../lib/rules/engine/rule-pack';
-import { readTemplateFile, TemplateDocument } from '../../../lib/ros/template';
-import { synthesizeQwenChat } from '../../../lib/qwen-chat/synth';
+import { SUPPRESSION_RULE_ID } from '../../lib/rules/engine/run-rules';
+import { lintTemplate, TEMPLATE_RULES } from '../../lib/rules/rule-pack';
+import { readTemplateFile, TemplateDocument } from '../../lib/ros/template';
+import { synthesizeQwenChat } from '../../lib/qwen-chat/synth';
 
-const fixture = (name: string) => path.join(__dirname, '..', '..', 'fixtures', 'rules', name);
+const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'rules', name);
 const openSg = (): TemplateDocument => ({
   Resources: { Sg: { Type: 'ALIYUN::ECS::SecurityGroup', Properties: { SecurityGroupIngress: [{ IpProtocol: 'tcp', PortRange: '22/22', SourceCidrIp: '0.0.0.0/0' }] } } },
 });
@@ -16,7 +17,7 @@ describe('rule pack', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) {
       expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
-      expect(fs.existsSync(path.join(__dirname, '..', '..', '..', 'lib', 'rules', 'checks', `${id}.ts`))).toBe(true);
+      expect(fs.existsSync(path.join(__dirname, '..', '..', 'lib', 'rules', 'checks', `${id}.ts`))).toBe(true);
     }
   });
 

@@ -1,48 +1,12 @@
-import { duplicateSecurityGroupRule } from '../checks/duplicate-security-group-rule';
+// Runs a list of rules over a template and applies suppressions. The engine knows no rule: the pack
+// (lib/rules/rule-pack.ts) hands it the list.
 import { Finding } from './finding';
-import { insecureDownload } from '../checks/insecure-download';
-import { missingReferenceTarget } from '../checks/missing-reference-target';
-import { noEchoExposure } from '../checks/no-echo-exposure';
-import { openIngress } from '../checks/open-ingress';
-import { outputDescriptionMismatch } from '../checks/output-description-mismatch';
-import { pipeToShell } from '../checks/pipe-to-shell';
 import { DeclaredSuppression, MIN_SUPPRESSION_REASON_LENGTH, RuleSuppression, templateSuppressions } from './rule-suppression';
-import { scriptParameterInjection } from '../checks/script-parameter-injection';
 import { TemplateDocument } from '../../ros/template';
 import { TemplateRule } from './template-rule';
-import { unpinnedPipInstall } from '../checks/unpinned-pip-install';
-import { waitConditionAlwaysSuccess } from '../checks/wait-condition-always-success';
-
-/** Every rule of the pack, in output order. */
-export const TEMPLATE_RULES: readonly TemplateRule[] = [
-  scriptParameterInjection,
-  noEchoExposure,
-  waitConditionAlwaysSuccess,
-  openIngress,
-  duplicateSecurityGroupRule,
-  missingReferenceTarget,
-  outputDescriptionMismatch,
-  insecureDownload,
-  unpinnedPipInstall,
-  pipeToShell,
-];
 
 /** Rule id of the findings the pack itself reports about bad or unused suppressions (these cannot be suppressed). */
 export const SUPPRESSION_RULE_ID = 'invalid-suppression';
-
-/** Options of `lintTemplate`. */
-export interface LintOptions {
-  /**
-   * Suppressions set in code, in addition to those in the template's Metadata.
-   * @default - none
-   */
-  readonly suppressions?: readonly RuleSuppression[];
-  /**
-   * The rules to run.
-   * @default TEMPLATE_RULES
-   */
-  readonly rules?: readonly TemplateRule[];
-}
 
 /** A finding a suppression turned off. */
 export interface SuppressedFinding {
@@ -59,19 +23,18 @@ export interface LintResult {
 }
 
 /**
- * Runs the rule pack over a template and applies suppressions (from `options.suppressions` and the template's
+ * Runs `rules` over a template and applies suppressions (`suppressions` given in code and those in the template's
  * Metadata). A suppression with a reason shorter than 10 characters, an unknown rule id, or that matches no finding
  * is reported as an `invalid-suppression` finding.
  */
-export function lintTemplate(template: TemplateDocument, options: LintOptions = {}): LintResult {
-  const rules = options.rules ?? TEMPLATE_RULES;
+export function runRules(template: TemplateDocument, rules: readonly TemplateRule[], suppressions: readonly RuleSuppression[] = []): LintResult {
   const ids = new Set(rules.map((r) => r.id));
   const raw: Finding[] = [];
   for (const rule of rules) raw.push(...rule.check(template));
 
   const fromTemplate = templateSuppressions(template);
   const declared: DeclaredSuppression[] = [
-    ...(options.suppressions ?? []).map((s, i) => ({ ...s, source: `suppressions[${i}] (code)` })),
+    ...suppressions.map((s, i) => ({ ...s, source: `suppressions[${i}] (code)` })),
     ...fromTemplate.suppressions,
   ];
   const errors: Finding[] = fromTemplate.errors.map((message) => suppressionError('template', message, 'fix the Metadata entry.'));
