@@ -4,7 +4,7 @@
 # Runs once on a fresh GPU ECS instance (CentOS 7 GPU base image) through Compute Nest's image
 # builder (OOS ACS-ECS-UpdateImage -> Cloud Assistant RunShellScript), then the instance is stopped
 # and imaged. Leaves the runtime contract the deploy script relies on:
-#   - python at PYTHON_PREFIX/bin/python3 (/usr/local/python3/bin/python3)
+#   - python at PYTHON_PREFIX/bin/python3, OpenSSL 1.1.1 under OPENSSL_PREFIX (the image layout)
 #   - the demo at APP_DIR (/root/<Model>-Demo), entry app.py, Gradio on APP_HOST:APP_PORT
 #     via GRADIO_SERVER_NAME / GRADIO_SERVER_PORT
 #   - nginx and htpasswd (httpd-tools) installed
@@ -15,7 +15,7 @@
 # step fails or if the app does not answer within HEALTH_TIMEOUT seconds.
 #
 # The block between the ">>> parameters" and "<<< parameters" markers is rewritten by
-# lib/computenest/image-build-script.ts from typed props; every parameter can also be overridden by
+# lib/qwen-chat/image-build-script.ts from typed props and the image layout (lib/image/image-layout.ts); every parameter can also be overridden by
 # an environment variable of the same name (used by the tests: IMAGE_BUILD_STEPS=health_check).
 #
 # Style rule: this file contains no dollar-brace and no double-brace sequences, because config.yaml
@@ -51,11 +51,12 @@ param MODEL_TARBALL_URL ''
 param MODEL_TARBALL_SHA256 ''
 param HEALTH_TIMEOUT '1800'
 param HEALTH_INTERVAL '10'
-# <<< parameters
-
 param PYTHON_PREFIX '/usr/local/python3'
 param OPENSSL_PREFIX '/usr/local/openssl'
 param MODEL_CACHE '/root/.cache/modelscope/hub'
+param IMAGE_TOOLS 'nginx htpasswd curl'
+# <<< parameters
+
 param APP_HOST '127.0.0.1'
 param APP_LOG '/var/log/qwen-image-build-app.log'
 param WORK_DIR '/root/image-build'
@@ -79,6 +80,10 @@ step_packages() {
   # nginx (reverse proxy), httpd-tools (htpasswd), git (app checkout), curl (downloads, health check).
   yum install -y gcc make perl zlib-devel bzip2-devel libffi-devel xz-devel sqlite-devel \
     nginx httpd-tools git curl
+  local tool
+  for tool in $IMAGE_TOOLS; do
+    command -v "$tool" >/dev/null || die "the image layout promises '$tool' to the deploy script, but it is not on PATH after the install"
+  done
 }
 
 step_openssl() {

@@ -1,6 +1,12 @@
 // The public API of ros-cdk-qwen-chat. Each name is exported on purpose; anything not named here is
 // internal and may change without notice. The template rule pack has its own entry point,
 // `ros-cdk-qwen-chat/rules` (lib/rules/index.ts).
+//
+// Logical ids: ROS CDK takes a construct id verbatim as the logical id, and logical ids are
+// stack-wide. Every construct here that makes ROS resources names them with the reference
+// template's ids (`EcsVpc`, `EcsInstanceGroup`, `WaitCondition`, ...) and takes one prop,
+// `logicalIdPrefix`, prepended to all of them; a second construct of a kind in one stack needs a
+// prefix, and the constructor says so, naming the construct and the prop, before ROS CDK would fail.
 
 // Deploy scripts: an ordered list of typed parts rendered once into one Fn::Sub.
 export { DeployScript, ScriptPhase } from './script/deploy-script';
@@ -15,6 +21,7 @@ export { HealthCheck } from './script/health-check';
 export type { HealthCheckCredentials, HealthCheckProps } from './script/health-check';
 export { NginxBasicAuth, PasswordHash } from './script/nginx-basic-auth';
 export type { NginxBasicAuthProps } from './script/nginx-basic-auth';
+export type { IServiceProxy } from './script/service-proxy';
 export { DeployScriptRunCommand } from './script/deploy-script-run-command';
 export type { DeployScriptRunCommandProps } from './script/deploy-script-run-command';
 
@@ -22,17 +29,33 @@ export type { DeployScriptRunCommandProps } from './script/deploy-script-run-com
 export { WaitConditionCallback } from './signal/wait-condition-callback';
 export type { WaitConditionCallbackProps } from './signal/wait-condition-callback';
 
-// Network and compute.
+// A script run on a group of instances, with its wait: one call.
+export { ScriptedDeployment } from './deployment/scripted-deployment';
+export type { ScriptedDeploymentProps } from './deployment/scripted-deployment';
+
+// Network.
 export { ServiceNetwork } from './network/service-network';
-export type { IngressPort, ServiceNetworkProps } from './network/service-network';
-export { InstanceChargeType, QwenGpuInstance } from './compute/qwen-gpu-instance';
+export type { ExistingNetworkProps, IngressPort, ServiceNetworkProps } from './network/service-network';
+export type { INetwork } from './network/network';
+
+// Compute: GPU instance groups sized by what a model needs, and the Qwen models.
+export { GpuInstanceGroup } from './compute/gpu-instance-group';
+export type { GpuInstanceGroupBaseProps, GpuInstanceGroupProps, IInstanceGroup } from './compute/gpu-instance-group';
+export { DiskCategory, InstanceChargeType, PeriodUnit, SpotStrategy } from './compute/instance-options';
+export type { DataDisk, GpuInstanceOptions } from './compute/instance-options';
+export type { GpuRequirement } from './compute/gpu-requirement';
+export { GPU_INSTANCE_TYPES, findGpuInstanceType } from './compute/gpu-types';
+export type { GpuInstanceTypeSpec } from './compute/gpu-types';
+export { checkModelFit } from './compute/model-fit';
+export type { FitResult } from './compute/model-fit';
+export { QwenGpuInstance } from './compute/qwen-gpu-instance';
 export type { QwenGpuInstanceProps } from './compute/qwen-gpu-instance';
 export { QwenModel } from './compute/models';
 export type { QwenAppSpec, QwenModelSpec, QwenPrecision } from './compute/models';
-export { GPU_INSTANCE_TYPES, findGpuInstanceType, totalGpuMemoryGiB } from './compute/gpu-types';
-export type { GpuInstanceTypeSpec } from './compute/gpu-types';
-export { allowedInstanceTypes, assertInstanceTypesFit, checkModelFit } from './compute/model-fit';
-export type { FitResult } from './compute/model-fit';
+
+// Images: where an image keeps what the deploy script relies on.
+export { ImageLayout } from './image/image-layout';
+export type { ImageLayoutProps } from './image/image-layout';
 
 // ROS templates: the resolver users render their scripts with, the YAML writer, limits.
 export { IntrinsicResolver, renderRunCommandScript, rosBase64Encode } from './ros/resolver';
@@ -46,11 +69,12 @@ export { applyRulePack } from './rules/apply-rule-pack';
 export type { ApplyRulePackOptions } from './rules/apply-rule-pack';
 export type { RuleSuppression } from './rules/engine/rule-suppression';
 
-// Compute Nest service packages (config.yaml, image builds, the service folder).
+// Compute Nest service packages (config.yaml, image builds, the service folder) and console text.
 export { ComputeNestServicePackage } from './computenest/compute-nest-service-package';
 export type { ComputeNestServicePackageProps, ServiceFile, TemplateSource } from './computenest/compute-nest-service-package';
 export { Service } from './computenest/service';
 export type { ServiceInfo, ServiceProps } from './computenest/service';
+export { ApprovalType, CommandType, DeployType, ServiceType, ShareType } from './computenest/service-types';
 export { DeployMetadata } from './computenest/deploy-metadata';
 export type { ArtifactRelationTarget, DeployMetadataProps, TemplateConfig } from './computenest/deploy-metadata';
 export { Artifact } from './computenest/artifact';
@@ -59,15 +83,20 @@ export { ImageBuilder } from './computenest/image-builder';
 export type { ImageBuilderProps } from './computenest/image-builder';
 export { validateServicePackage } from './computenest/validate-service-package';
 export { writeServiceFolder } from './computenest/write-service-folder';
+export { bilingual } from './computenest/console-metadata';
+export type { BilingualText } from './computenest/console-metadata';
 
-// The Qwen chat product: the stack, its presets, its service package and image build.
+// The Qwen chat product: the stack, its presets, its service package, image layout and image build.
 export { QwenChatStack } from './qwen-chat/qwen-chat-stack';
-export type { QwenChatStackProps } from './qwen-chat/qwen-chat-stack';
+export type {
+  IQwenChatNetworkProvider, IQwenChatProxyProvider, QwenChatParameters, QwenChatStackProps,
+} from './qwen-chat/qwen-chat-stack';
 export { QWEN_CHAT_PRESETS, addQwenChatStacks } from './qwen-chat/presets';
 export type { QwenChatPreset } from './qwen-chat/presets';
 export { synthesizeQwenChat } from './qwen-chat/synth';
 export type { SynthesizeQwenChatOptions, SynthesizedQwenChat } from './qwen-chat/synth';
 export { qwenChatServicePackage } from './qwen-chat/service-package';
 export type { QwenChatServicePackageProps } from './qwen-chat/service-package';
+export { qwenChatImageLayout } from './qwen-chat/image-layout';
 export { renderImageBuildScript } from './qwen-chat/image-build-script';
 export type { ImageBuildScriptProps, PinnedDownload } from './qwen-chat/image-build-script';

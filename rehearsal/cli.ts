@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   let noticeShown = false;
   for (const s of scenarios) {
     const d = renderDeployment({
-      stackProps: s.healthCheckTimeoutSeconds ? { healthCheckTimeoutSeconds: s.healthCheckTimeoutSeconds } : {},
+      stackProps: s.healthCheckTimeoutSeconds ? { appCheckTimeoutSeconds: s.healthCheckTimeoutSeconds } : {},
       parameters: { Password: PASSWORD },
     });
     console.log(`\n=== scenario ${s.name} (expect ${s.expect}); script ${d.script.length} bytes`);

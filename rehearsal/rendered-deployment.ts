@@ -5,6 +5,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import { QwenChatStack, QwenChatStackProps } from '../lib/qwen-chat/qwen-chat-stack';
 import { renderRunCommandScript } from '../lib/ros/resolver';
 import { TemplateDocument } from '../lib/ros/template';
+import { NginxBasicAuth } from '../lib/script/nginx-basic-auth';
 
 /** Props for {@link renderDeployment}. */
 export interface RenderDeploymentProps {
@@ -59,6 +60,10 @@ export function renderDeployment(props: RenderDeploymentProps = {}): RenderedDep
   try {
     const app = new ros.App({ outdir, stackTraces: false });
     const stack = new QwenChatStack(app, 'QwenChatStack', props.stackProps ?? {});
+    const proxy = stack.proxy;
+    if (!(proxy instanceof NginxBasicAuth)) {
+      throw new Error('renderDeployment: the stack\'s proxy is not NginxBasicAuth; the rehearsal checks the nginx site and htpasswd file it writes.');
+    }
     const template = app.synth().getStackArtifact(stack.artifactId).template as TemplateDocument;
     const handle = Object.entries(template.Resources ?? {}).find(([, r]) => r.Type === 'ALIYUN::ROS::WaitConditionHandle');
     if (handle === undefined) {
@@ -72,9 +77,9 @@ export function renderDeployment(props: RenderDeploymentProps = {}): RenderedDep
     return {
       template,
       script,
-      site: stack.proxy.renderSite(),
-      sitePath: stack.proxy.sitePath,
-      htpasswdPath: stack.proxy.htpasswdPath,
+      site: proxy.renderSite(),
+      sitePath: proxy.sitePath,
+      htpasswdPath: proxy.htpasswdPath,
       unit: stack.appService.renderUnit(),
       unitName: stack.appService.unitName,
       unitPath: stack.appService.unitPath,

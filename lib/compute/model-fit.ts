@@ -1,14 +1,14 @@
 import { findGpuInstanceType, GPU_INSTANCE_TYPES, GpuInstanceTypeSpec, totalGpuMemoryGiB } from './gpu-types';
-import { QwenModel } from './models';
+import { GpuRequirement } from './gpu-requirement';
 
 /**
  * Whether a model fits an instance type, and why.
  *
- * Rules (docs/models-and-gpus.md):
- * 1. the GPU's compute capability is at least `model.minComputeCapability`;
- * 2. the total GPU memory (`gpuCount * gpuMemoryGiBPerGpu`) is at least `model.gpuMemoryGiB`
+ * Rules (docs/models-and-gpus.md), on the model's {@link GpuRequirement}:
+ * 1. the GPU's compute capability is at least `minComputeCapability`;
+ * 2. the total GPU memory (`gpuCount * gpuMemoryGiBPerGpu`) is at least `gpuMemoryGiB`
  *    (the app loads with `device_map='auto'`, which spreads whole layers over all GPUs);
- * 3. with more than one GPU, each GPU has at least `model.minGpuMemoryPerGpuGiB`.
+ * 3. with more than one GPU, each GPU has at least `minGpuMemoryPerGpuGiB`.
  */
 export interface FitResult {
   /** True when every rule holds. */
@@ -29,8 +29,9 @@ function gpus(type: GpuInstanceTypeSpec): string {
  * Checks one model against one instance type.
  * @returns `fits` and a `reason` with the memory and compute-capability figures
  */
-export function checkModelFit(model: QwenModel, type: GpuInstanceTypeSpec): FitResult {
+export function checkModelFit(model: GpuRequirement, type: GpuInstanceTypeSpec): FitResult {
   const name = `'${type.instanceType}'`;
+  const perGpuFloor = model.minGpuMemoryPerGpuGiB ?? 0;
   const total = totalGpuMemoryGiB(type);
   if (type.computeCapability < model.minComputeCapability) {
     return {
@@ -46,11 +47,11 @@ export function checkModelFit(model: QwenModel, type: GpuInstanceTypeSpec): FitR
         + `${model.displayName} needs ${gib(model.gpuMemoryGiB)} for ${model.contextTokens} tokens of context`,
     };
   }
-  if (type.gpuCount > 1 && type.gpuMemoryGiBPerGpu < model.minGpuMemoryPerGpuGiB) {
+  if (type.gpuCount > 1 && type.gpuMemoryGiBPerGpu < perGpuFloor) {
     return {
       fits: false,
       reason: `${name} has ${gib(type.gpuMemoryGiBPerGpu)} per GPU (${gpus(type)}); `
-        + `${model.displayName} split across GPUs needs ${gib(model.minGpuMemoryPerGpuGiB)} on each GPU`,
+        + `${model.displayName} split across GPUs needs ${gib(perGpuFloor)} on each GPU`,
     };
   }
   return {
@@ -62,11 +63,11 @@ export function checkModelFit(model: QwenModel, type: GpuInstanceTypeSpec): FitR
 }
 
 /** Catalog types (in {@link GPU_INSTANCE_TYPES} order) that fit the model. */
-export function allowedInstanceTypes(model: QwenModel): GpuInstanceTypeSpec[] {
+export function allowedInstanceTypes(model: GpuRequirement): GpuInstanceTypeSpec[] {
   return GPU_INSTANCE_TYPES.filter((type) => checkModelFit(model, type).fits);
 }
 
-function choices(model: QwenModel): string {
+function choices(model: GpuRequirement): string {
   const allowed = allowedInstanceTypes(model).map((t) => t.instanceType);
   return allowed.length > 0
     ? `Choose one of: ${allowed.join(', ')}`
@@ -75,11 +76,11 @@ function choices(model: QwenModel): string {
 
 /**
  * Throws unless every listed type is in the catalog and fits the model.
- * @param propName prefix of the message, e.g. `QwenGpuInstance: instanceTypes`; the index is appended
+ * @param propName prefix of the message, e.g. `GpuInstanceGroup: allowedInstanceTypes`; the index is appended
  * @throws Error like `QwenGpuInstance: instanceTypes[1] 'ecs.gn6i-c4g1.xlarge' has 16 GiB GPU memory in
  *   total (1 x 16 GiB NVIDIA T4); Qwen-14B-Chat (bf16) needs 42.9 GiB for 8192 tokens of context. Choose one of: ...`
  */
-export function assertInstanceTypesFit(model: QwenModel, types: readonly string[], propName: string): void {
+export function assertInstanceTypesFit(model: GpuRequirement, types: readonly string[], propName: string): void {
   if (types.length === 0) {
     throw new Error(`${propName} is empty; list at least one instance type. ${choices(model)}`);
   }

@@ -20,6 +20,8 @@
  *   links the 7B and 72B studios (modelscope.cn/studios/qwen/Qwen-7B-Chat-Demo, .../Qwen-72B-Chat-Demo).
  */
 
+import { GpuRequirement } from './gpu-requirement';
+
 /** Weight precision of a Qwen checkpoint: 16-bit (bf16, or fp16 on pre-Ampere GPUs), GPTQ Int8 or Int4. */
 export type QwenPrecision = 'bf16' | 'int8' | 'int4';
 
@@ -133,7 +135,7 @@ function positive(prop: string, value: number): void {
 }
 
 /** A Qwen chat model: checkpoint, demo app and the GPU it needs. Use a preset or {@link QwenModel.of}. */
-export class QwenModel {
+export class QwenModel implements GpuRequirement {
   /** Qwen-7B-Chat, 16-bit. 8K peak 22.58 GB [README-8k] x 1.1 = 24.9 GiB. */
   public static readonly QWEN_7B_CHAT = new QwenModel({
     name: 'Qwen-7B-Chat',

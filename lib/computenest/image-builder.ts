@@ -1,6 +1,7 @@
 import {
-  RawMap, extraOf, optNumber, optString, renderWithExtra, reqString, requireNonEmpty,
+  RawMap, enumMember, extraOf, optNumber, optString, renderWithExtra, reqString, requireNonEmpty,
 } from './private/config-fields';
+import { CommandType } from './service-types';
 
 /** Props of {@link ImageBuilder}. */
 export interface ImageBuilderProps {
@@ -29,9 +30,9 @@ export interface ImageBuilderProps {
   readonly internetMaxBandwidthOut?: number;
   /**
    * Cloud Assistant command type.
-   * @default 'RunShellScript'
+   * @default CommandType.RUN_SHELL_SCRIPT
    */
-  readonly commandType?: string;
+  readonly commandType?: CommandType;
   /**
    * Build command timeout in seconds.
    * @default 10800
@@ -59,7 +60,6 @@ export const DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE = 'ecs.gn7i-c32g1.16xlarge';
 const OWNER = 'ImageBuilder';
 const KEYS = ['RegionId', 'SourceImageId', 'InstanceType', 'InternetMaxBandwidthOut', 'CommandType', 'Timeout',
   'Tags', 'CommandContent'];
-const COMMAND_TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'];
 
 /** config.yaml `ImageBuilder.<id>`: how Compute Nest builds the ECS image artifact. */
 export class ImageBuilder {
@@ -72,7 +72,7 @@ export class ImageBuilder {
       sourceImageId: optString(owner, raw, 'SourceImageId'),
       instanceType: optString(owner, raw, 'InstanceType'),
       internetMaxBandwidthOut: optNumber(owner, raw, 'InternetMaxBandwidthOut'),
-      commandType: optString(owner, raw, 'CommandType'),
+      commandType: optString(owner, raw, 'CommandType') as CommandType | undefined,
       timeout: optNumber(owner, raw, 'Timeout'),
       tags: Array.isArray(raw.Tags) ? raw.Tags : undefined,
       commandContent: reqString(owner, raw, 'CommandContent'),
@@ -91,7 +91,7 @@ export class ImageBuilder {
   /** Public bandwidth, Mbit/s. */
   public readonly internetMaxBandwidthOut: number;
   /** Cloud Assistant command type. */
-  public readonly commandType: string;
+  public readonly commandType: CommandType;
   /** Build command timeout, seconds. */
   public readonly timeout: number;
   /** The build script. */
@@ -106,7 +106,7 @@ export class ImageBuilder {
     this.sourceImageId = props.sourceImageId ?? DEFAULT_GPU_SOURCE_IMAGE;
     this.instanceType = props.instanceType ?? DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE;
     this.internetMaxBandwidthOut = props.internetMaxBandwidthOut ?? 100;
-    this.commandType = props.commandType ?? 'RunShellScript';
+    this.commandType = enumMember(`${OWNER} '${props.id ?? 'Image_1'}'`, 'commandType', CommandType, props.commandType ?? CommandType.RUN_SHELL_SCRIPT);
     this.timeout = props.timeout ?? 10800;
     this.commandContent = props.commandContent;
     const owner = `${OWNER} '${this.id}'`;
@@ -115,9 +115,6 @@ export class ImageBuilder {
     }
     requireNonEmpty(owner, 'regionId', this.regionId);
     requireNonEmpty(owner, 'commandContent', this.commandContent);
-    if (!COMMAND_TYPES.includes(this.commandType)) {
-      throw new Error(`${owner}: commandType '${this.commandType}' is not supported; use one of: ${COMMAND_TYPES.join(', ')}.`);
-    }
     if (!Number.isInteger(this.internetMaxBandwidthOut) || this.internetMaxBandwidthOut < 1 || this.internetMaxBandwidthOut > 100) {
       throw new Error(`${owner}: internetMaxBandwidthOut ${this.internetMaxBandwidthOut} must be an integer from 1 to 100 Mbit/s (the build downloads the model over the internet).`);
     }

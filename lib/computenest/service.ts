@@ -1,7 +1,8 @@
 import {
-  RawMap, extraOf, isMap, mapField, optString, renderWithExtra, reqString, requireNonEmpty,
+  RawMap, enumMember, extraOf, isMap, mapField, optString, renderWithExtra, reqString, requireNonEmpty,
 } from './private/config-fields';
 import { DeployMetadata } from './deploy-metadata';
+import { ApprovalType, DeployType, ServiceType, ShareType } from './service-types';
 
 /** Service information for one locale (config.yaml `Service.ServiceInfo`). */
 export interface ServiceInfo {
@@ -32,24 +33,24 @@ export interface ServiceProps {
   readonly regionId?: string;
   /**
    * Deploy type.
-   * @default 'ros'
+   * @default DeployType.ROS
    */
-  readonly deployType?: string;
+  readonly deployType?: DeployType;
   /**
-   * Service type: `private` (deployed in the customer's account) or `managed`.
-   * @default 'private'
+   * Service type: deployed in the customer's account (private) or managed.
+   * @default ServiceType.PRIVATE
    */
-  readonly serviceType?: string;
+  readonly serviceType?: ServiceType;
   /**
    * Share type.
-   * @default 'Public'
+   * @default ShareType.PUBLIC
    */
-  readonly shareType?: string;
+  readonly shareType?: ShareType;
   /**
    * Approval type for service instance requests.
-   * @default 'Manual'
+   * @default ApprovalType.MANUAL
    */
-  readonly approvalType?: string;
+  readonly approvalType?: ApprovalType;
   /**
    * ServiceInstanceNameRule.Prefix: prefix of service instance names.
    * @default - no name rule
@@ -67,7 +68,6 @@ export interface ServiceProps {
 }
 
 const OWNER = 'Service';
-const SERVICE_TYPES = ['private', 'managed'];
 const INFO_KEYS = ['Locale', 'ShortDescription', 'Image', 'Name'];
 const SERVICE_KEYS = ['RegionId', 'DeployType', 'ServiceInstanceNameRule', 'DeployMetadata', 'ServiceType',
   'ServiceInfo', 'ShareType', 'ApprovalType'];
@@ -93,12 +93,16 @@ export class Service {
       const rule = mapField(OWNER, raw, 'ServiceInstanceNameRule');
       instanceNamePrefix = reqString(`${OWNER}: ServiceInstanceNameRule`, rule, 'Prefix');
     }
+    const optional = <T>(key: string, parse: (value: string) => T): T | undefined => {
+      const value = optString(OWNER, raw, key);
+      return value === undefined ? undefined : parse(value);
+    };
     return new Service({
       regionId: optString(OWNER, raw, 'RegionId'),
-      deployType: optString(OWNER, raw, 'DeployType'),
-      serviceType: optString(OWNER, raw, 'ServiceType'),
-      shareType: optString(OWNER, raw, 'ShareType'),
-      approvalType: optString(OWNER, raw, 'ApprovalType'),
+      deployType: optional('DeployType', (v) => enumMember(OWNER, 'DeployType', DeployType, v)),
+      serviceType: optional('ServiceType', (v) => enumMember(OWNER, 'ServiceType', ServiceType, v)),
+      shareType: optional('ShareType', ShareType.of),
+      approvalType: optional('ApprovalType', ApprovalType.of),
       instanceNamePrefix,
       serviceInfo,
       deployMetadata: DeployMetadata.fromConfig(mapField(OWNER, raw, 'DeployMetadata')),
@@ -109,26 +113,23 @@ export class Service {
   /** Region the service is created in. */
   public readonly regionId: string;
   /** Deploy type. */
-  public readonly deployType: string;
+  public readonly deployType: DeployType;
   /** Service type. */
-  public readonly serviceType: string;
+  public readonly serviceType: ServiceType;
   /** Share type. */
-  public readonly shareType: string;
+  public readonly shareType: ShareType;
   /** Approval type. */
-  public readonly approvalType: string;
+  public readonly approvalType: ApprovalType;
   /** The props this object was built from. */
   public readonly props: ServiceProps;
 
   constructor(props: ServiceProps) {
     this.props = props;
     this.regionId = props.regionId ?? 'cn-hangzhou';
-    this.deployType = props.deployType ?? 'ros';
-    this.serviceType = props.serviceType ?? 'private';
-    this.shareType = props.shareType ?? 'Public';
-    this.approvalType = props.approvalType ?? 'Manual';
-    if (!SERVICE_TYPES.includes(this.serviceType)) {
-      throw new Error(`${OWNER}: serviceType '${this.serviceType}' is not supported; use one of: ${SERVICE_TYPES.join(', ')}.`);
-    }
+    this.deployType = enumMember(OWNER, 'deployType', DeployType, props.deployType ?? DeployType.ROS);
+    this.serviceType = enumMember(OWNER, 'serviceType', ServiceType, props.serviceType ?? ServiceType.PRIVATE);
+    this.shareType = props.shareType ?? ShareType.PUBLIC;
+    this.approvalType = props.approvalType ?? ApprovalType.MANUAL;
     if (props.serviceInfo.length === 0) {
       throw new Error(`${OWNER}: serviceInfo is empty; give at least one { locale, name, shortDescription }.`);
     }
@@ -163,8 +164,8 @@ export class Service {
       DeployMetadata: this.props.deployMetadata.toConfig(),
       ServiceType: this.serviceType,
       ServiceInfo: infos.length === 1 ? infos[0] : infos,
-      ShareType: this.shareType,
-      ApprovalType: this.approvalType,
+      ShareType: this.shareType.value,
+      ApprovalType: this.approvalType.value,
     }, this.props.extraProperties);
   }
 }

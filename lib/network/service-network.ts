@@ -1,6 +1,9 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as ecs from '@alicloud/ros-cdk-ecs';
+import { assertLogicalIdFree } from '../ros/logical-id';
+import { INetwork } from './network';
 import { cidrContains, parseCidr, VPC_RANGES } from './private/cidr';
+import { newSecurityGroup, validateIngressPorts } from './private/security-group';
 
 /** An inbound TCP port of the security group. */
 export interface IngressPort {
@@ -34,8 +37,38 @@ export interface ServiceNetworkProps {
    */
   readonly name?: string;
   /**
-   * Prefix of the logical ids (`EcsVpc`, `EcsVSwitch`, `EcsSecurityGroup`), which ROS CDK takes
-   * verbatim, so two networks in one stack need different prefixes.
+   * Prefix of the logical ids (`EcsVpc`, `EcsVSwitch`, `EcsSecurityGroup`). Logical ids are
+   * stack-wide, so a second network in one stack needs a prefix.
+   * @default ''
+   */
+  readonly logicalIdPrefix?: string;
+}
+
+/** Props for {@link ServiceNetwork.fromExisting}. */
+export interface ExistingNetworkProps {
+  /** The existing VPC's id: a literal such as `vpc-...` or a token (e.g. a parameter). */
+  readonly vpcId: string;
+  /** The existing VSwitch's id, in that VPC: a literal or a token. */
+  readonly vSwitchId: string;
+  /** The zone of the VSwitch: a literal or a token. */
+  readonly zoneId: string;
+  /**
+   * An existing security group to join; it must already admit the service's port.
+   * @default - a new security group in the VPC that admits `ingressPorts`
+   */
+  readonly securityGroupId?: string;
+  /**
+   * Inbound TCP ports of the new security group; required without `securityGroupId`, refused with it.
+   * @default - none
+   */
+  readonly ingressPorts?: readonly IngressPort[];
+  /**
+   * Name of the new security group.
+   * @default - the stack name
+   */
+  readonly name?: string;
+  /**
+   * Prefix of the new security group's logical id (`EcsSecurityGroup`).
    * @default ''
    */
   readonly logicalIdPrefix?: string;
@@ -43,9 +76,17 @@ export interface ServiceNetworkProps {
 
 /**
  * A new VPC, one VSwitch and a security group that lets the given TCP ports in and all traffic
- * out.
+ * out. `ServiceNetwork.fromExisting` places the service in a VPC and VSwitch that exist.
  */
-export class ServiceNetwork extends ros.Construct {
+export class ServiceNetwork extends ros.Construct implements INetwork {
+  /**
+   * A VPC and VSwitch that exist (ids from parameters or literals), with the service's own new
+   * security group in that VPC, or an existing one.
+   */
+  public static fromExisting(scope: ros.Construct, id: string, props: ExistingNetworkProps): INetwork {
+    return new ExistingNetwork(scope, id, props);
+  }
+
   /** The VPC (escape hatch). */
   public readonly vpc: ecs.RosVPC;
   /** The VSwitch (escape hatch). */
@@ -56,36 +97,20 @@ export class ServiceNetwork extends ros.Construct {
   public readonly vpcId: string;
   /** The VSwitch id. */
   public readonly vSwitchId: string;
+  /** The zone of the VSwitch. */
+  public readonly zoneId: string;
   /** The security group id. */
   public readonly securityGroupId: string;
 
   constructor(scope: ros.Construct, id: string, props: ServiceNetworkProps) {
     super(scope, id);
     validateCidrs(props.vpcCidrBlock, props.vSwitchCidrBlock);
-    if (props.ingressPorts.length === 0) {
-      throw new Error('ServiceNetwork: ingressPorts is empty; give at least one port, e.g. [{ port: 5000 }].');
-    }
-    const seen = new Set<string>();
-    props.ingressPorts.forEach((p, i) => {
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
-        throw new Error(`ServiceNetwork: ingressPorts[${i}].port ${p.port} is not allowed: give a whole port number from 1 to 65535.`);
-      }
-      const source = p.sourceCidrIp ?? '0.0.0.0/0';
-      if (!ros.Token.isUnresolved(source) && !parseCidr(source)) {
-        throw new Error(`ServiceNetwork: ingressPorts[${i}].sourceCidrIp '${source}' is not an IPv4 CIDR block such as '203.0.113.0/24' or '0.0.0.0/0'.`);
-      }
-      const priority = p.priority ?? 1;
-      if (!Number.isInteger(priority) || priority < 1 || priority > 100) {
-        throw new Error(`ServiceNetwork: ingressPorts[${i}].priority ${priority} is not allowed: give a whole number from 1 to 100.`);
-      }
-      const key = `${p.port}|${ros.Token.isUnresolved(source) ? 'token' : source}`;
-      if (seen.has(key)) {
-        throw new Error(`ServiceNetwork: ingressPorts[${i}] repeats port ${p.port} from the same source; give each rule once.`);
-      }
-      seen.add(key);
-    });
+    validateIngressPorts('ServiceNetwork', props.ingressPorts);
     const prefix = props.logicalIdPrefix ?? '';
     const name = props.name ?? ros.Fn.ref('ALIYUN::StackName');
+    for (const logicalId of ['EcsVpc', 'EcsVSwitch']) {
+      assertLogicalIdFree(this, `${prefix}${logicalId}`, 'ServiceNetwork', 'logicalIdPrefix');
+    }
 
     this.vpc = new ecs.RosVPC(this, `${prefix}EcsVpc`, {
       vpcName: name,
@@ -97,27 +122,51 @@ export class ServiceNetwork extends ros.Construct {
       zoneId: props.zoneId,
       cidrBlock: props.vSwitchCidrBlock,
     }, true);
-    this.securityGroup = new ecs.RosSecurityGroup(this, `${prefix}EcsSecurityGroup`, {
-      securityGroupName: name,
-      vpcId: this.vpc.ref,
-      securityGroupIngress: props.ingressPorts.map((p) => ({
-        portRange: `${p.port}/${p.port}`,
-        priority: p.priority ?? 1,
-        sourceCidrIp: p.sourceCidrIp ?? '0.0.0.0/0',
-        ipProtocol: 'tcp',
-        nicType: 'intranet',
-      })),
-      securityGroupEgress: [{
-        portRange: '-1/-1',
-        priority: 1,
-        ipProtocol: 'all',
-        destCidrIp: '0.0.0.0/0',
-        nicType: 'intranet',
-      }],
-    }, true);
+    this.securityGroup = newSecurityGroup(this, 'ServiceNetwork', {
+      vpcId: this.vpc.ref, name, ingressPorts: props.ingressPorts, logicalIdPrefix: prefix,
+    });
     this.vpcId = this.vpc.ref;
     this.vSwitchId = this.vSwitch.ref;
+    this.zoneId = props.zoneId;
     this.securityGroupId = this.securityGroup.ref;
+  }
+}
+
+/** The network of {@link ServiceNetwork.fromExisting}. */
+class ExistingNetwork extends ros.Construct implements INetwork {
+  public readonly vpcId: string;
+  public readonly vSwitchId: string;
+  public readonly zoneId: string;
+  public readonly securityGroupId: string;
+
+  constructor(scope: ros.Construct, id: string, props: ExistingNetworkProps) {
+    super(scope, id);
+    const owner = 'ServiceNetwork.fromExisting';
+    for (const [prop, value] of [['vpcId', props.vpcId], ['vSwitchId', props.vSwitchId], ['zoneId', props.zoneId]] as const) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new Error(`${owner}: ${prop} ${JSON.stringify(value)} is not allowed: give the id of what exists, as a literal or a parameter's value.`);
+      }
+    }
+    this.vpcId = props.vpcId;
+    this.vSwitchId = props.vSwitchId;
+    this.zoneId = props.zoneId;
+    if (props.securityGroupId !== undefined) {
+      if (props.ingressPorts !== undefined) {
+        throw new Error(`${owner}: ingressPorts is not allowed with securityGroupId '${props.securityGroupId}': an existing group keeps its own rules. Open the ports there, or leave securityGroupId out to get a new group with these ports.`);
+      }
+      this.securityGroupId = props.securityGroupId;
+      return;
+    }
+    if (props.ingressPorts === undefined) {
+      throw new Error(`${owner}: ingressPorts is missing: without securityGroupId a new security group is made, and it needs the ports to admit, e.g. [{ port: 5000 }].`);
+    }
+    validateIngressPorts(owner, props.ingressPorts);
+    this.securityGroupId = newSecurityGroup(this, owner, {
+      vpcId: props.vpcId,
+      name: props.name ?? ros.Fn.ref('ALIYUN::StackName'),
+      ingressPorts: props.ingressPorts,
+      logicalIdPrefix: props.logicalIdPrefix ?? '',
+    }).ref;
   }
 }
 

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import { QwenModel } from '../compute/models';
 import { assetPath } from '../computenest/private/assets';
+import { ImageLayout } from '../image/image-layout';
+import { qwenChatImageLayout } from './image-layout';
 
 /** A download pinned by URL and sha256. */
 export interface PinnedDownload {
@@ -18,7 +20,13 @@ export interface ImageBuildScriptProps {
    */
   readonly model?: QwenModel;
   /**
-   * CPython version built from source into /usr/local/python3.
+   * Where the image installs Python, OpenSSL, the app and the model, and the tools it provides
+   * (the stack reads the same layout).
+   * @default qwenChatImageLayout(model)
+   */
+  readonly layout?: ImageLayout;
+  /**
+   * CPython version built from source into the layout's pythonPrefix.
    * @default '3.10.13'
    */
   readonly pythonVersion?: string;
@@ -92,7 +100,8 @@ export const GPTQ_PIP_PACKAGES: readonly string[] = Object.freeze(['auto-gptq==0
 export const IMAGE_BUILD_SCRIPT_PARAMETERS: readonly string[] = Object.freeze([
   'PYTHON_VERSION', 'PYTHON_SHA256', 'OPENSSL_VERSION', 'OPENSSL_SHA256', 'PIP_PACKAGES', 'APP_REPO',
   'APP_REVISION', 'APP_DIR', 'APP_PORT', 'MODEL_ID', 'MODEL_REVISION', 'MODEL_TARBALL_URL',
-  'MODEL_TARBALL_SHA256', 'HEALTH_TIMEOUT', 'HEALTH_INTERVAL',
+  'MODEL_TARBALL_SHA256', 'HEALTH_TIMEOUT', 'HEALTH_INTERVAL', 'PYTHON_PREFIX', 'OPENSSL_PREFIX', 'MODEL_CACHE',
+  'IMAGE_TOOLS',
 ]);
 
 const OWNER = 'renderImageBuildScript';
@@ -128,6 +137,10 @@ function seconds(prop: string, value: number, min: number, max: number): string 
 /** The resolved parameter values of the script for `props` (validated), in file order. */
 export function imageBuildScriptParameters(props: ImageBuildScriptProps = {}): Record<string, string> {
   const model = props.model ?? QwenModel.QWEN_14B_CHAT;
+  const layout = props.layout ?? qwenChatImageLayout(model);
+  if (layout.opensslPrefix === undefined) {
+    throw new Error(`${OWNER}: layout.opensslPrefix is not set; this build compiles OpenSSL 1.1.1 for Python (CentOS 7's 1.0.2 is too old), so give the prefix it installs to, e.g. '/usr/local/openssl'.`);
+  }
   const pythonVersion = check('pythonVersion', props.pythonVersion ?? '3.10.13', VERSION, 'a version like 3.10.13');
   const opensslVersion = check('opensslVersion', props.opensslVersion ?? '1.1.1w', VERSION, 'a version like 1.1.1w');
   if (props.pythonSha256 === undefined && pythonVersion !== '3.10.13') {
@@ -153,7 +166,7 @@ export function imageBuildScriptParameters(props: ImageBuildScriptProps = {}): R
     PIP_PACKAGES: packages.join(' '),
     APP_REPO: check('model.app.studioRepo', model.app.studioRepo, HTTPS_URL, 'an https:// git URL'),
     APP_REVISION: check('appRevision', props.appRevision ?? 'master', REVISION, 'a git commit, tag or branch name'),
-    APP_DIR: check('model.app.directory', model.app.directory, ABS_PATH, 'an absolute path'),
+    APP_DIR: check('layout.appDirectory', layout.appDirectory, ABS_PATH, 'an absolute path'),
     APP_PORT: String(model.app.port),
     MODEL_ID: check('model.modelScopeId', model.modelScopeId, MODEL_ID, "a ModelScope id 'owner/name'"),
     MODEL_REVISION: check('modelRevision', props.modelRevision ?? 'master', REVISION, 'a ModelScope revision'),
@@ -161,6 +174,10 @@ export function imageBuildScriptParameters(props: ImageBuildScriptProps = {}): R
     MODEL_TARBALL_SHA256: tarball?.sha256 ?? '',
     HEALTH_TIMEOUT: seconds('healthTimeoutSeconds', props.healthTimeoutSeconds ?? 1800, 10, 7200),
     HEALTH_INTERVAL: seconds('healthIntervalSeconds', props.healthIntervalSeconds ?? 10, 1, 60),
+    PYTHON_PREFIX: layout.pythonPrefix,
+    OPENSSL_PREFIX: layout.opensslPrefix,
+    MODEL_CACHE: layout.modelCacheDirectory,
+    IMAGE_TOOLS: layout.tools.join(' '),
   };
 }
 

@@ -1,15 +1,47 @@
 import * as ros from '@alicloud/ros-cdk-core';
+import { GpuInstanceOptions, InstanceChargeType, PeriodUnit } from '../compute/instance-options';
 import { QwenGpuInstance } from '../compute/qwen-gpu-instance';
 import { QwenModel } from '../compute/models';
-import { ServiceNetwork } from '../network/service-network';
+import { BilingualText, bilingual, ConsoleInterface } from '../computenest/console-metadata';
+import { ScriptedDeployment } from '../deployment/scripted-deployment';
+import { ImageLayout } from '../image/image-layout';
+import { INetwork } from '../network/network';
+import { IngressPort, ServiceNetwork } from '../network/service-network';
 import { applyRulePack, RuleSuppression } from '../rules';
-import { DeployScript } from '../script/deploy-script';
+import { DeployScript, IScriptPart } from '../script/deploy-script';
 import { DeployScriptRunCommand } from '../script/deploy-script-run-command';
 import { HealthCheck } from '../script/health-check';
 import { NginxBasicAuth, PasswordHash } from '../script/nginx-basic-auth';
 import { ScriptValue } from '../script/script-value';
+import { IServiceProxy } from '../script/service-proxy';
 import { SystemdService } from '../script/systemd-service';
 import { WaitConditionCallback } from '../signal/wait-condition-callback';
+import { qwenChatImageLayout } from './image-layout';
+
+/**
+ * Makes the network a {@link QwenChatStack} deploys into, in place of its new VPC, VSwitch and
+ * security group (and their `VpcCidrBlock` / `VSwitchCidrBlock` parameters).
+ */
+export interface IQwenChatNetworkProvider {
+  /**
+   * Called once while the stack is built, after its parameters exist (`stack.parameters`); may
+   * add parameters and console groups (`stack.addParameterGroup`).
+   * @param stack the stack being built
+   * @param ingressPorts what the service must admit: the proxy's port from the `SourceCidrIp`
+   *   parameter (give them to a new security group, e.g. `ServiceNetwork.fromExisting`)
+   */
+  provideNetwork(stack: QwenChatStack, ingressPorts: readonly IngressPort[]): INetwork;
+}
+
+/** Makes the proxy in front of the app, in place of the nginx basic-auth proxy. */
+export interface IQwenChatProxyProvider {
+  /**
+   * Called once while the stack is built, after its parameters exist. The proxy must listen on
+   * `stack.listenPort` and forward to the app on `stack.model.app.port`.
+   * @param stack the stack being built
+   */
+  provideProxy(stack: QwenChatStack): IServiceProxy;
+}
 
 /** Props for {@link QwenChatStack}. */
 export interface QwenChatStackProps extends ros.StackProps {
@@ -19,13 +51,18 @@ export interface QwenChatStackProps extends ros.StackProps {
    */
   readonly model?: QwenModel;
   /**
-   * The image id the instance starts from; Compute Nest maps it to the service's image artifact
+   * The image id the instances start from; Compute Nest maps it to the service's image artifact
    * (config.yaml ArtifactRelation).
    * @default 'centos_7'
    */
   readonly imageId?: string;
   /**
-   * The port nginx serves the demo on (behind basic auth), opened in the security group.
+   * Where the image keeps Python, OpenSSL and the app (the image build installs there).
+   * @default qwenChatImageLayout(model)
+   */
+  readonly imageLayout?: ImageLayout;
+  /**
+   * The port the proxy serves the demo on, opened in the security group.
    * @default 5000
    */
   readonly listenPort?: number;
@@ -34,7 +71,7 @@ export interface QwenChatStackProps extends ros.StackProps {
    * before it signals FAILURE.
    * @default 1800
    */
-  readonly healthCheckTimeoutSeconds?: number;
+  readonly appCheckTimeoutSeconds?: number;
   /**
    * Seconds the nginx checks (401 without credentials, 200 with them) may keep failing.
    * @default 60
@@ -46,21 +83,33 @@ export interface QwenChatStackProps extends ros.StackProps {
    */
   readonly serviceName?: string;
   /**
-   * The Python interpreter the image provides.
-   * @default '/usr/local/python3/bin/python3'
+   * Options of the GPU instances: count (`amount`), RAM role, tags, data disks, spot, disks and
+   * public access.
+   * @default - one instance with the reference's disk, bandwidth and public IP
    */
-  readonly pythonPath?: string;
+  readonly instanceOptions?: GpuInstanceOptions;
   /**
-   * The OpenSSL 1.1.1+ program that hashes the login password (SHA-512 crypt); the image build
-   * installs it there.
-   * @default '/usr/local/openssl/bin/openssl'
+   * The network to deploy into.
+   * @default - a new VPC, VSwitch and security group from the VpcCidrBlock, VSwitchCidrBlock and SourceCidrIp parameters
    */
-  readonly opensslPath?: string;
+  readonly network?: IQwenChatNetworkProvider;
   /**
-   * System disk size in GiB.
-   * @default - 200, or more when the model needs it (see QwenGpuInstanceProps.systemDiskSize)
+   * The proxy in front of the app.
+   * @default - nginx with HTTP basic auth from the UserName and Password parameters
    */
-  readonly systemDiskSize?: number;
+  readonly proxy?: IQwenChatProxyProvider;
+  /**
+   * Parts of the deploy script that run before the stack's own parts of the same phase (e.g. a
+   * ScriptPhase.PREFLIGHT check, or a COMMANDS step that runs before the htpasswd step).
+   * @default - none
+   */
+  readonly scriptPartsBefore?: readonly IScriptPart[];
+  /**
+   * Parts of the deploy script that run after the stack's own parts of the same phase (e.g. a
+   * ScriptPhase.HEALTH_CHECKS check after the proxy's).
+   * @default - none
+   */
+  readonly scriptPartsAfter?: readonly IScriptPart[];
   /**
    * Findings of the template rule pack to accept, each with a reason; synth fails on any other
    * finding, and on a suppression that matches nothing.
@@ -69,11 +118,34 @@ export interface QwenChatStackProps extends ros.StackProps {
   readonly ruleSuppressions?: RuleSuppression[];
 }
 
-/** Bilingual text as ROS renders it. */
-type Text = { readonly en: string; readonly 'zh-cn': string };
+/** The console parameters of a {@link QwenChatStack}, by their role. */
+export interface QwenChatParameters {
+  /** `PayType`: PostPaid or PrePaid. */
+  readonly payType: ros.RosParameter;
+  /** `PayPeriodUnit`: Month or Year (PrePaid only). */
+  readonly payPeriodUnit: ros.RosParameter;
+  /** `PayPeriod`: 1 to 9 (PrePaid only). */
+  readonly payPeriod: ros.RosParameter;
+  /** `ZoneId`: the zone, filtered by the instance type. */
+  readonly zoneId: ros.RosParameter;
+  /** `VpcCidrBlock`: only with the stack's own network (no `network` prop). */
+  readonly vpcCidrBlock?: ros.RosParameter;
+  /** `VSwitchCidrBlock`: only with the stack's own network (no `network` prop). */
+  readonly vSwitchCidrBlock?: ros.RosParameter;
+  /** `SourceCidrIp`: who may reach the proxy's port. */
+  readonly sourceCidrIp: ros.RosParameter;
+  /** `EcsInstanceType`: the GPU instance types that fit the model. */
+  readonly instanceType: ros.RosParameter;
+  /** `InstancePassword`: the instances' login password (NoEcho). */
+  readonly instancePassword: ros.RosParameter;
+  /** `UserName`: the demo's login name. */
+  readonly userName: ros.RosParameter;
+  /** `Password`: the demo's login password (NoEcho). */
+  readonly password: ros.RosParameter;
+}
 
 const PASSWORD_PATTERN = '^[a-zA-Z0-9-\\(\\)\\`\\~\\!\\@\\#\\$\\%\\^\\&\\*\\_\\-\\+\\=\\|\\{\\}\\[\\]\\:\\;\\<\\>\\,\\.\\?\\/]*$';
-const PASSWORD_RULE: Text = {
+const PASSWORD_RULE: BilingualText = {
   en: "Length 8-30, must contain three(Capital letters, lowercase letters, numbers, ()`~!@#$%^&*_-+=|{}[]:;'<>,.?/ Special symbol in)",
   'zh-cn': "长度8-30，必须包含三项（大写字母、小写字母、数字、 ()`~!@#$%^&*_-+=|{}[]:;'<>,.?/ 中的特殊符号）",
 };
@@ -83,117 +155,137 @@ export const USER_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]*$';
 export const CIDR_PATTERN = '^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])$';
 
 /**
- * The Qwen chat Compute Nest service: a new VPC, VSwitch and security group, one GPU ECS instance
- * sized for the model, and a RunCommand whose script installs the app's systemd unit and an nginx
- * basic-auth reverse proxy, checks both answer, and signals the WaitCondition.
+ * The Qwen chat Compute Nest service: a new VPC, VSwitch and security group (or the network it is
+ * given), GPU ECS instances sized for the model, and a RunCommand whose script installs the app's
+ * systemd unit and an nginx basic-auth reverse proxy, checks both answer, and signals the
+ * WaitCondition.
  *
  * Parameter names, resource logical ids, outputs and the console metadata are those of the
  * hand-written template it replaces, so a stack made from that template can be updated to it, with
  * the caveats the README lists (stricter parameter constraints, a replaced WaitCondition).
  */
 export class QwenChatStack extends ros.Stack {
+  /** The console group of the network parameters (the reference's label), for `addParameterGroup`. */
+  public static readonly NETWORK_GROUP: BilingualText = { en: 'Choose existing Infrastructure Configuration', 'zh-cn': '选择网络配置' };
+
+  /** The console parameters. */
+  public readonly parameters: QwenChatParameters;
+  /** The model served. */
+  public readonly model: QwenModel;
+  /** The image layout the unit runs from. */
+  public readonly imageLayout: ImageLayout;
+  /** The port the proxy listens on. */
+  public readonly listenPort: number;
   /** The network. */
-  public readonly network: ServiceNetwork;
-  /** The GPU instance. */
+  public readonly network: INetwork;
+  /** The GPU instances. */
   public readonly instance: QwenGpuInstance;
+  /** The script, its RunCommand and its wait, wired to the instances. */
+  public readonly deployment: ScriptedDeployment;
   /** The wait for the deploy script's signal. */
   public readonly callback: WaitConditionCallback;
   /** The deploy script. */
   public readonly script: DeployScript;
-  /** The app's systemd unit. */
-  public readonly appService: SystemdService;
-  /** The nginx basic-auth proxy. */
-  public readonly proxy: NginxBasicAuth;
   /** The RunCommand that runs the script. */
   public readonly runCommand: DeployScriptRunCommand;
-  /** The model served. */
-  public readonly model: QwenModel;
+  /** The app's systemd unit. */
+  public readonly appService: SystemdService;
+  /** The proxy in front of the app. */
+  public readonly proxy: IServiceProxy;
+  private readonly consoleInterface = new ConsoleInterface(['acs:integrate:计算巢:ModelScope']);
 
   constructor(scope: ros.Construct, id: string, props: QwenChatStackProps = {}) {
     super(scope, id, props);
     const model = props.model ?? QwenModel.QWEN_14B_CHAT;
     this.model = model;
-    const listenPort = props.listenPort ?? 5000;
+    this.imageLayout = props.imageLayout ?? qwenChatImageLayout(model);
+    this.listenPort = props.listenPort ?? 5000;
+    const listenPort = this.listenPort;
+    if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) {
+      throw new Error(`QwenChatStack: listenPort ${listenPort} is not allowed: give a whole port number from 1 to 65535, e.g. 5000.`);
+    }
     const allowedTypes = QwenGpuInstance.allowedInstanceTypesFor(model);
-
-    new ros.RosInfo(this, ros.RosInfo.description, {
-      en: `Deploys the ${model.displayName} Gradio chat demo on one GPU ECS instance in a new VPC, behind an nginx reverse proxy with HTTP basic auth on port ${listenPort}.`,
-      'zh-cn': `在新建专有网络中的一台 GPU ECS 实例上部署 ${model.displayName} Gradio 对话演示，通过端口 ${listenPort} 上带 HTTP 基本认证的 nginx 反向代理访问。`,
-    });
-
-    const p = parameters(this, allowedTypes, listenPort);
-
-    this.network = new ServiceNetwork(this, 'Network', {
-      vpcCidrBlock: p.VpcCidrBlock.valueAsString,
-      vSwitchCidrBlock: p.VSwitchCidrBlock.valueAsString,
-      zoneId: p.ZoneId.valueAsString,
-      ingressPorts: [{ port: listenPort, sourceCidrIp: p.SourceCidrIp.valueAsString }],
-    });
-
-    this.instance = new QwenGpuInstance(this, 'Instance', {
-      model,
-      instanceType: p.EcsInstanceType.valueAsString,
-      allowedInstanceTypes: allowedTypes,
-      vpcId: this.network.vpcId,
-      vSwitchId: this.network.vSwitchId,
-      securityGroupId: this.network.securityGroupId,
-      zoneId: p.ZoneId.valueAsString,
-      imageId: props.imageId ?? 'centos_7',
-      password: p.InstancePassword.valueAsString,
-      instanceChargeType: p.PayType.valueAsString,
-      periodUnit: p.PayPeriodUnit.valueAsString,
-      period: p.PayPeriod.valueAsNumber,
-      systemDiskSize: props.systemDiskSize,
-    });
-
-    this.callback = new WaitConditionCallback(this, 'Signal', {
-      count: this.instance.amount,
-      startAfter: [this.instance.instanceGroup],
-    });
-    this.script = new DeployScript({ signal: this.callback });
-
-    const python = props.pythonPath ?? '/usr/local/python3/bin/python3';
     const serviceName = props.serviceName ?? 'tongyi';
     if (serviceName === 'nginx') {
       throw new Error("QwenChatStack: serviceName 'nginx' is not allowed: it would overwrite nginx's own unit. Give another name, e.g. 'tongyi'.");
     }
-    this.appService = new SystemdService({
-      name: serviceName,
-      description: `${model.displayName} Gradio demo`,
-      workingDirectory: model.app.directory,
-      execStart: [python, model.app.entrypoint],
-      environment: {
-        GRADIO_SERVER_NAME: '127.0.0.1',
-        GRADIO_SERVER_PORT: String(model.app.port),
-        PATH: '/usr/local/python3/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        LD_LIBRARY_PATH: '/usr/local/openssl/lib',
-      },
+
+    new ros.RosInfo(this, ros.RosInfo.description, description(model, listenPort, props));
+
+    const ownNetwork = props.network === undefined;
+    const p = parameters(this, allowedTypes, listenPort, ownNetwork);
+    this.parameters = p;
+    this.consoleInterface.addParameterGroup({ label: { en: 'PayType Configuration', 'zh-cn': '付费类型配置' }, parameters: [p.payType, p.payPeriodUnit, p.payPeriod] });
+    this.consoleInterface.addParameterGroup({ label: { en: 'Instance', 'zh-cn': 'ECS实例配置' }, parameters: [p.instanceType, p.instancePassword] });
+    this.consoleInterface.addParameterGroup({ label: { en: 'Login Information', 'zh-cn': '登录信息' }, parameters: [p.userName, p.password] });
+    this.consoleInterface.addParameterGroup({ label: { en: 'Zone Configuration', 'zh-cn': '可用区配置' }, parameters: [p.zoneId] });
+    this.consoleInterface.addParameterGroup({
+      label: QwenChatStack.NETWORK_GROUP,
+      parameters: [...(p.vpcCidrBlock ? [p.vpcCidrBlock] : []), ...(p.vSwitchCidrBlock ? [p.vSwitchCidrBlock] : []), p.sourceCidrIp],
     });
-    this.proxy = new NginxBasicAuth({
-      userName: ScriptValue.fromParameter(p.UserName),
-      password: ScriptValue.fromParameter(p.Password),
+
+    this.proxy = props.proxy?.provideProxy(this) ?? new NginxBasicAuth({
+      userName: ScriptValue.fromParameter(p.userName),
+      password: ScriptValue.fromParameter(p.password),
       listenPort,
       upstreamPort: model.app.port,
       healthCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
       // nginx checks the hash with the image's crypt(); CentOS 7's glibc 2.17 knows SHA-512 crypt, not bcrypt.
       passwordHash: PasswordHash.SHA512_CRYPT,
-      opensslPath: props.opensslPath ?? '/usr/local/openssl/bin/openssl',
+      opensslPath: this.imageLayout.opensslPath,
+    });
+    if (this.proxy.listenPort !== listenPort) {
+      throw new Error(`QwenChatStack: the proxy from props.proxy listens on port ${this.proxy.listenPort}, but listenPort is ${listenPort}; build the proxy on stack.listenPort, or set listenPort to its port.`);
+    }
+
+    const ingressPorts: IngressPort[] = [{ port: listenPort, sourceCidrIp: p.sourceCidrIp.valueAsString }];
+    this.network = props.network?.provideNetwork(this, ingressPorts) ?? new ServiceNetwork(this, 'Network', {
+      vpcCidrBlock: p.vpcCidrBlock!.valueAsString,
+      vSwitchCidrBlock: p.vSwitchCidrBlock!.valueAsString,
+      zoneId: p.zoneId.valueAsString,
+      ingressPorts,
+    });
+
+    this.instance = new QwenGpuInstance(this, 'Instance', {
+      ...props.instanceOptions,
+      model,
+      instanceType: p.instanceType.valueAsString,
+      allowedInstanceTypes: allowedTypes,
+      network: this.network,
+      imageId: props.imageId ?? 'centos_7',
+      password: p.instancePassword.valueAsString,
+      instanceChargeType: InstanceChargeType.of(p.payType.valueAsString),
+      periodUnit: PeriodUnit.of(p.payPeriodUnit.valueAsString),
+      period: p.payPeriod.valueAsNumber,
+    });
+
+    this.appService = new SystemdService({
+      name: serviceName,
+      description: `${model.displayName} Gradio demo`,
+      workingDirectory: this.imageLayout.appDirectory,
+      execStart: [this.imageLayout.pythonPath, model.app.entrypoint],
+      environment: {
+        GRADIO_SERVER_NAME: '127.0.0.1',
+        GRADIO_SERVER_PORT: String(model.app.port),
+        ...this.imageLayout.serviceEnvironment,
+      },
     });
     const appCheck = new HealthCheck({
       description: `the app answers on 127.0.0.1:${model.app.port}`,
       url: `http://127.0.0.1:${model.app.port}/`,
-      timeoutSeconds: props.healthCheckTimeoutSeconds ?? 1800,
+      timeoutSeconds: props.appCheckTimeoutSeconds ?? 1800,
     });
-    this.script.addParts(...this.appService.parts, appCheck, ...this.proxy.parts);
-
-    this.runCommand = new DeployScriptRunCommand(this, 'Deploy', {
-      script: this.script,
-      instanceIds: this.instance.instanceIds,
+    this.deployment = new ScriptedDeployment(this, 'Deploy', {
+      instances: this.instance,
+      parts: [...props.scriptPartsBefore ?? [], ...this.appService.parts, appCheck, ...this.proxy.parts, ...props.scriptPartsAfter ?? []],
     });
+    this.callback = this.deployment.callback;
+    this.script = this.deployment.script;
+    this.runCommand = this.deployment.runCommand;
 
-    const endpoint = (name: string, ips: string[], description: Text) =>
+    const endpoint = (name: string, ips: string[], text: BilingualText) =>
       new ros.RosOutput(this, name, {
-        description: description as unknown as string,
+        description: bilingual(text),
         value: ros.Fn.sub(`http://\${ServerAddress}:${listenPort}`, {
           ServerAddress: ros.Fn.select(0, ips),
         }),
@@ -208,35 +300,53 @@ export class QwenChatStack extends ros.Stack {
     });
 
     applyRulePack(this, { suppressions: props.ruleSuppressions });
+    this.templateOptions.metadata = this.consoleInterface.toMetadata();
+  }
 
-    this.templateOptions.metadata = {
-      'ALIYUN::ROS::Interface': {
-        TemplateTags: ['acs:integrate:计算巢:ModelScope'],
-        ParameterGroups: [
-          group(['PayType', 'PayPeriodUnit', 'PayPeriod'], { en: 'PayType Configuration', 'zh-cn': '付费类型配置' }),
-          group(['EcsInstanceType', 'InstancePassword'], { en: 'Instance', 'zh-cn': 'ECS实例配置' }),
-          group(['UserName', 'Password'], { en: 'Login Information', 'zh-cn': '登录信息' }),
-          group(['ZoneId'], { en: 'Zone Configuration', 'zh-cn': '可用区配置' }),
-          group(['VpcCidrBlock', 'VSwitchCidrBlock', 'SourceCidrIp'], { en: 'Choose existing Infrastructure Configuration', 'zh-cn': '选择网络配置' }),
-        ],
-      },
-    };
+  /**
+   * Show parameters in the console under a heading: added to the group with the same English
+   * label (such as `QwenChatStack.NETWORK_GROUP`), or as a new group at the end.
+   */
+  public addParameterGroup(label: BilingualText, parameters: ros.RosParameter[]): void {
+    this.consoleInterface.addParameterGroup({ label, parameters });
   }
 }
 
-function group(parameterNames: string[], label: Text) {
-  return { Parameters: parameterNames, Label: { default: label } };
+/** The template's Description: what it deploys, where, and behind what. */
+function description(model: QwenModel, listenPort: number, props: QwenChatStackProps): BilingualText {
+  const amount = props.instanceOptions?.amount ?? 1;
+  const count = ros.Token.isUnresolved(amount)
+    ? { en: 'GPU ECS instances', zh: '多台 GPU ECS 实例' }
+    : amount === 1 ? { en: 'one GPU ECS instance', zh: '一台 GPU ECS 实例' } : { en: `${amount} GPU ECS instances`, zh: `${amount} 台 GPU ECS 实例` };
+  const where = props.network === undefined ? { en: ' in a new VPC', zh: '新建专有网络中的' } : { en: '', zh: '' };
+  const proxy = props.proxy === undefined
+    ? { en: 'an nginx reverse proxy with HTTP basic auth', zh: '带 HTTP 基本认证的 nginx 反向代理' }
+    : { en: 'a reverse proxy', zh: '反向代理' };
+  return {
+    en: `Deploys the ${model.displayName} Gradio chat demo on ${count.en}${where.en}, behind ${proxy.en} on port ${listenPort}.`,
+    'zh-cn': `在${where.zh}${count.zh}上部署 ${model.displayName} Gradio 对话演示，通过端口 ${listenPort} 上${proxy.zh}访问。`,
+  };
 }
 
-/** The template's parameters, named and described as in the reference template. */
-function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: number) {
-  // ROS renders bilingual labels, but RosParameterProps types `label` as a string.
-  type Props = Omit<ros.RosParameterProps, 'label'> & { readonly label: Text };
-  const param = (name: string, props: Props) => new ros.RosParameter(stack, name, props as unknown as ros.RosParameterProps);
+/**
+ * The template's parameters, named and described as in the reference template; VpcCidrBlock and
+ * VSwitchCidrBlock only when the stack makes its own network.
+ */
+function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: number, ownNetwork: boolean): QwenChatParameters {
+  // ROS renders bilingual labels, but RosParameterProps types `label` and the descriptions as strings.
+  type Props = Omit<ros.RosParameterProps, 'label' | 'description' | 'constraintDescription'> & {
+    readonly label: BilingualText; readonly description?: BilingualText; readonly constraintDescription?: BilingualText;
+  };
+  const param = (name: string, props: Props) => new ros.RosParameter(stack, name, {
+    ...props,
+    label: bilingual(props.label),
+    description: props.description && bilingual(props.description),
+    constraintDescription: props.constraintDescription && bilingual(props.constraintDescription),
+  });
   const visibleWhenPrePaid = { Visible: { Condition: { 'Fn::Not': { 'Fn::Equals': ['${PayType}', 'PostPaid'] } } } };
   const S = ros.RosParameterType.STRING;
   return {
-    PayType: param('PayType', {
+    payType: param('PayType', {
       type: S,
       label: { en: 'ECS Instance Charge Type', 'zh-cn': '付费类型' },
       defaultValue: 'PostPaid',
@@ -244,7 +354,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       associationProperty: 'ChargeType',
       associationPropertyMetadata: { LocaleKey: 'InstanceChargeType' },
     }),
-    PayPeriodUnit: param('PayPeriodUnit', {
+    payPeriodUnit: param('PayPeriodUnit', {
       type: S,
       label: { en: 'Pay Period Unit', 'zh-cn': '购买资源时长周期' },
       defaultValue: 'Month',
@@ -252,7 +362,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       associationProperty: 'PayPeriodUnit',
       associationPropertyMetadata: visibleWhenPrePaid,
     }),
-    PayPeriod: param('PayPeriod', {
+    payPeriod: param('PayPeriod', {
       type: ros.RosParameterType.NUMBER,
       label: { en: 'Period', 'zh-cn': '购买资源时长' },
       defaultValue: 1,
@@ -260,7 +370,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       associationProperty: 'PayPeriod',
       associationPropertyMetadata: visibleWhenPrePaid,
     }),
-    ZoneId: param('ZoneId', {
+    zoneId: param('ZoneId', {
       type: S,
       label: { en: 'VSwitch Availability Zone', 'zh-cn': '交换机可用区' },
       associationProperty: 'ALIYUN::ECS::Instance::ZoneId',
@@ -271,7 +381,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
         SystemDiskCategory: 'cloud_essd',
       },
     }),
-    VpcCidrBlock: param('VpcCidrBlock', {
+    vpcCidrBlock: !ownNetwork ? undefined : param('VpcCidrBlock', {
       type: S,
       label: { en: 'VPC CIDR IPv4 Block', 'zh-cn': '专有网络IPv4网段' },
       description: {
@@ -281,7 +391,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       defaultValue: '192.168.0.0/16',
       associationProperty: 'ALIYUN::VPC::VPC::CidrBlock',
     }),
-    VSwitchCidrBlock: param('VSwitchCidrBlock', {
+    vSwitchCidrBlock: !ownNetwork ? undefined : param('VSwitchCidrBlock', {
       type: S,
       label: { en: 'VSwitch CIDR Block', 'zh-cn': '交换机子网网段' },
       description: { 'zh-cn': '必须属于VPC的子网段。', en: 'Must belong to the subnet segment of VPC.' },
@@ -289,7 +399,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       associationProperty: 'ALIYUN::VPC::VSwitch::CidrBlock',
       associationPropertyMetadata: { VpcCidrBlock: 'VpcCidrBlock' },
     }),
-    SourceCidrIp: param('SourceCidrIp', {
+    sourceCidrIp: param('SourceCidrIp', {
       type: S,
       label: { en: 'Allowed Source CIDR', 'zh-cn': '允许访问的来源网段' },
       description: {
@@ -300,7 +410,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       allowedPattern: CIDR_PATTERN,
       constraintDescription: { en: 'An IPv4 CIDR block such as 203.0.113.0/24.', 'zh-cn': 'IPv4 网段，例如 203.0.113.0/24。' },
     }),
-    EcsInstanceType: param('EcsInstanceType', {
+    instanceType: param('EcsInstanceType', {
       type: S,
       label: { en: 'Instance Type', 'zh-cn': '实例类型' },
       associationProperty: 'ALIYUN::ECS::Instance::InstanceType',
@@ -309,7 +419,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       associationPropertyMetadata: { InstanceChargeType: '${PayType}' },
       allowedValues: allowedTypes,
     }),
-    InstancePassword: param('InstancePassword', {
+    instancePassword: param('InstancePassword', {
       type: S,
       noEcho: true,
       description: {
@@ -323,7 +433,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       maxLength: 30,
       associationProperty: 'ALIYUN::ECS::Instance::Password',
     }),
-    UserName: param('UserName', {
+    userName: param('UserName', {
       type: S,
       label: { en: 'User Name', 'zh-cn': '软件登录名' },
       description: {
@@ -339,7 +449,7 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
         'zh-cn': '1-32 位字母、数字及 _.@-，以字母或数字开头。',
       },
     }),
-    Password: param('Password', {
+    password: param('Password', {
       type: S,
       noEcho: true,
       description: { en: `Software login password, ${PASSWORD_RULE.en}`, 'zh-cn': `软件登录密码，${PASSWORD_RULE['zh-cn']}` },

@@ -5,6 +5,7 @@ import { DeployMetadata } from '../computenest/deploy-metadata';
 import { ImageBuildScriptProps, renderImageBuildScript } from './image-build-script';
 import { ImageBuilder } from '../computenest/image-builder';
 import { Service } from '../computenest/service';
+import { ApprovalType, DeployType, ServiceType, ShareType } from '../computenest/service-types';
 
 /** Props of {@link qwenChatServicePackage}. */
 export interface QwenChatServicePackageProps {
@@ -80,10 +81,10 @@ export function qwenChatServicePackage(props: QwenChatServicePackageProps): Comp
   });
   const service = new Service({
     regionId: 'cn-hangzhou',
-    deployType: 'ros',
-    serviceType: 'private',
-    shareType: 'Public',
-    approvalType: 'Manual',
+    deployType: DeployType.ROS,
+    serviceType: ServiceType.PRIVATE,
+    shareType: ShareType.PUBLIC,
+    approvalType: ApprovalType.MANUAL,
     instanceNamePrefix: 'ty',
     serviceInfo: [{
       locale: 'zh-CN',

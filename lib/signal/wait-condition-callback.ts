@@ -7,7 +7,8 @@ import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS, WAIT_CONDITION_TIMEOUT_MIN_SECONDS 
 /** Props for {@link WaitConditionCallback}. */
 export interface WaitConditionCallbackProps {
   /**
-   * How many SUCCESS signals end the wait: one per instance that runs the script.
+   * How many SUCCESS signals end the wait: one per instance that runs the script; a literal or a
+   * number token (such as the instance count's parameter).
    * @default 1
    */
   readonly count?: number;
@@ -64,7 +65,8 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
     super(scope, id);
     this.count = props.count ?? 1;
     this.startupMarginSeconds = props.startupMarginSeconds ?? 900;
-    if (!Number.isInteger(this.count) || this.count < 1 || this.count > 100) {
+    // A token (a Number parameter's value) is carried through: the instance count decides it at deploy time.
+    if (!ros.Token.isUnresolved(this.count) && (!Number.isInteger(this.count) || this.count < 1 || this.count > 100)) {
       throw new Error(`WaitConditionCallback: count ${this.count} is not allowed: give a whole number from 1 to 100 (one signal per instance that runs the script).`);
     }
     if (!Number.isInteger(this.startupMarginSeconds) || this.startupMarginSeconds < 0) {

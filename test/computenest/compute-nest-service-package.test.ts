@@ -5,6 +5,7 @@ import { ComputeNestServicePackage } from '../../lib/computenest/compute-nest-se
 import { DeployMetadata } from '../../lib/computenest/deploy-metadata';
 import { ImageBuilder } from '../../lib/computenest/image-builder';
 import { Service } from '../../lib/computenest/service';
+import { ApprovalType, CommandType, ServiceType, ShareType } from '../../lib/computenest/service-types';
 import { samplePackage } from './fixtures';
 import { REFERENCE_CONFIG } from '../support/reference';
 
@@ -74,15 +75,33 @@ describe('ComputeNestServicePackage config.yaml model', () => {
     expect(() => builder.toConfig()).toThrow(/ImageBuilder 'Image_1': extraProperties key 'Timeout' is a typed field/);
   });
 
-  test('typed validation names the prop and the value', () => {
-    expect(() => new Service({ serviceType: 'hosted', serviceInfo: [{ locale: 'zh-CN', name: 'n', shortDescription: 'd' }],
+  test('typed validation names the prop and the value (also for a JavaScript caller that bypasses the enums)', () => {
+    expect(() => new Service({ serviceType: 'hosted' as ServiceType, serviceInfo: [{ locale: 'zh-CN', name: 'n', shortDescription: 'd' }],
       deployMetadata: new DeployMetadata({ templateConfigs: [{ name: 't', url: 't.yaml', allowedRegions: ['r'] }] }) }))
       .toThrow(/Service: serviceType 'hosted' is not supported; use one of: private, managed/);
     expect(() => new DeployMetadata({ templateConfigs: [{ name: 't', url: '../t.yaml', allowedRegions: ['r'] }] }))
       .toThrow(/templateConfigs\[0\].url '..\/t.yaml' must be a relative path/);
-    expect(() => new ImageBuilder({ regionId: 'r', commandContent: 'x', commandType: 'RunPython' }))
+    expect(() => new ImageBuilder({ regionId: 'r', commandContent: 'x', commandType: 'RunPython' as CommandType }))
       .toThrow(/commandType 'RunPython' is not supported/);
     expect(() => new Artifact({ name: 'a', source: { regionId: 'r', imageId: 'm' }, supportRegionIds: [] }))
       .toThrow(/Artifact 'Artifact_1': supportRegionIds is empty/);
+  });
+
+  test('config.yaml values outside the closed sets are refused on parse, naming the key', () => {
+    const pkg = samplePackage();
+    const withService = (service: string) => pkg.toYaml().replace('ServiceType: private', `ServiceType: ${service}`);
+    expect(() => ComputeNestServicePackage.fromYaml(withService('hosted'))).toThrow(/Service: ServiceType 'hosted' is not supported; use one of: private, managed/);
+    const withDeploy = pkg.toYaml().replace('DeployType: ros', 'DeployType: helm');
+    expect(() => ComputeNestServicePackage.fromYaml(withDeploy)).toThrow(/Service: DeployType 'helm' is not supported; use one of: ros, terraform, ack, spi, operation/);
+  });
+
+  test('share and approval types: the known constants round-trip, another API value through of()', () => {
+    const pkg = samplePackage();
+    expect(ShareType.of('Public')).toBe(ShareType.PUBLIC);
+    expect(ApprovalType.of('Manual')).toBe(ApprovalType.MANUAL);
+    const other = pkg.toYaml().replace('ShareType: Public', 'ShareType: Restricted');
+    expect(ComputeNestServicePackage.fromYaml(other).service.shareType.value).toBe('Restricted');
+    expect(() => ShareType.of('Pub lic')).toThrow(/ShareType.of: "Pub lic" is not allowed/);
+    expect(() => ApprovalType.of('')).toThrow(/ApprovalType.of: "" is not allowed/);
   });
 });

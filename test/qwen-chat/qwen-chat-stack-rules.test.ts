@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
-import { QwenChatStack } from '../../lib';
+import { QwenChatStack, ServiceNetwork } from '../../lib';
 import { lintTemplate } from '../../lib/rules';
 
 const newApp = () => new ros.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-rules-')), stackTraces: false });
@@ -19,7 +19,7 @@ describe('QwenChatStack runs the template rule pack during synth', () => {
     const app = newApp();
     const stack = new QwenChatStack(app, 'QwenChatStack');
     // Open the group to the whole internet with no parameter to narrow it.
-    stack.network.securityGroup.securityGroupIngress = [
+    (stack.network as ServiceNetwork).securityGroup.securityGroupIngress = [
       { portRange: '22/22', sourceCidrIp: '0.0.0.0/0', ipProtocol: 'tcp', nicType: 'intranet', priority: 1 },
     ];
     expect(() => app.synth()).toThrow(/open-ingress/);

@@ -5,6 +5,10 @@ import { QwenModel } from '../../lib/compute/models';
 import { QwenGpuInstance } from '../../lib/compute/qwen-gpu-instance';
 import { CIDR_PATTERN, QwenChatStack, QwenChatStackProps, USER_NAME_PATTERN } from '../../lib/qwen-chat/qwen-chat-stack';
 import { encodedContentSize, RUN_COMMAND_CONTENT_LIMIT_BYTES } from '../../lib/script/deploy-script-run-command';
+import { NginxBasicAuth } from '../../lib/script/nginx-basic-auth';
+import { ImageLayout } from '../../lib/image/image-layout';
+import { qwenChatImageLayout } from '../../lib/qwen-chat/image-layout';
+import { imageBuildScriptParameters } from '../../lib/qwen-chat/image-build-script';
 import { newApp, requireTool, run, substituteBody, synthTemplate, tmpDir } from '../script/script-test-support';
 import { REFERENCE_TEMPLATE } from '../support/reference';
 
@@ -296,7 +300,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
   });
 
   test('the nginx site: websocket map, no buffering, long read timeout, Host and X-Forwarded-* headers, basic auth', () => {
-    const site = STACK.proxy.renderSite();
+    const site = (STACK.proxy as NginxBasicAuth).renderSite();
     expect(BODY).toContain(site);
     expect(site).toMatch(/^map \$http_upgrade \$\w+ \{$/m);
     for (const directive of [
@@ -378,23 +382,44 @@ describe('QwenChatStack: props', () => {
     expect(template.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0].PortRange).toBe('8080/8080');
     expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
     expect(template.Outputs.PrivateEndpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
-    expect(stack.proxy.renderSite()).toContain('    listen 8080;\n');
+    expect((stack.proxy as NginxBasicAuth).renderSite()).toContain('    listen 8080;\n');
     expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain("'http://127.0.0.1:8080/'");
     expect(template.Description.en).toContain('port 8080');
   });
 
   test('health-check timeouts change the budget and both timeouts', () => {
-    const { template, stack } = build({ healthCheckTimeoutSeconds: 600, proxyCheckTimeoutSeconds: 30 });
+    const { template, stack } = build({ appCheckTimeoutSeconds: 600, proxyCheckTimeoutSeconds: 30 });
     expect(stack.script.budgetSeconds).toBe(2410 - 1200 - 60);
     expect(template.Resources.InstanceRunCommand.Properties.Timeout).toBe(stack.script.budgetSeconds + 60);
     expect(template.Resources.WaitCondition.Properties.Timeout).toBe(stack.script.budgetSeconds + 900);
   });
 
-  test('serviceName, pythonPath and imageId', () => {
-    const { template, stack } = build({ serviceName: 'qwen-demo', pythonPath: '/usr/bin/python3', imageId: 'm-123' });
+  test('serviceName, imageLayout and imageId: the unit runs the layout\'s python, with its bin directory first on PATH', () => {
+    const imageLayout = new ImageLayout({ pythonPrefix: '/usr', appDirectory: '/opt/demo', modelCacheDirectory: '/opt/models' });
+    const { template, stack } = build({ serviceName: 'qwen-demo', imageLayout, imageId: 'm-123' });
     expect(stack.appService.unitPath).toBe('/etc/systemd/system/qwen-demo.service');
-    expect(stack.appService.renderUnit()).toContain('ExecStart=/usr/bin/python3 app.py');
+    const unit = stack.appService.renderUnit();
+    expect(unit).toContain('ExecStart=/usr/bin/python3 app.py');
+    expect(unit).toContain('\nWorkingDirectory=/opt/demo\n');
+    expect(unit).toContain('\nEnvironment="PATH=/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n');
+    // No OpenSSL of its own: no library path, and the password is hashed with the system's openssl.
+    expect(unit).not.toContain('LD_LIBRARY_PATH');
+    expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain("| 'openssl' passwd -6 -stdin)");
     expect(template.Resources.EcsInstanceGroup.Properties.ImageId).toBe('m-123');
+  });
+
+  test('the default layout is the image build\'s: python, OpenSSL, app directory and the unit\'s PATH come from one description', () => {
+    const layout = qwenChatImageLayout(QwenModel.QWEN_14B_CHAT);
+    const build = imageBuildScriptParameters({ model: QwenModel.QWEN_14B_CHAT });
+    expect(build).toMatchObject({
+      PYTHON_PREFIX: layout.pythonPrefix, OPENSSL_PREFIX: layout.opensslPrefix, APP_DIR: layout.appDirectory, MODEL_CACHE: layout.modelCacheDirectory,
+    });
+    const unit = STACK.appService.renderUnit();
+    expect(unit).toContain(`\nExecStart=${layout.pythonPrefix}/bin/python3 app.py\n`);
+    expect(unit).toContain(`\nEnvironment="PATH=${layout.pythonPrefix}/bin:`);
+    expect(unit).toContain(`\nEnvironment="LD_LIBRARY_PATH=${layout.opensslPrefix}/lib"\n`);
+    expect(unit).toContain(`\nWorkingDirectory=${layout.appDirectory}\n`);
+    expect(BODY).toContain(`'${layout.opensslPrefix}/bin/openssl' passwd -6 -stdin`);
   });
 
   test('another model changes the allowed types and the description', () => {
@@ -405,15 +430,15 @@ describe('QwenChatStack: props', () => {
   });
 
   test.each([[0], [70000]])('listenPort %p is refused', (listenPort) => {
-    expect(() => build({ listenPort })).toThrow(new RegExp(`ingressPorts\\[0\\]\\.port ${listenPort} is not allowed`));
+    expect(() => build({ listenPort })).toThrow(new RegExp(`QwenChatStack: listenPort ${listenPort} is not allowed: give a whole port number from 1 to 65535`));
   });
 
   test('a health-check timeout over the HealthCheck limit is refused', () => {
-    expect(() => build({ healthCheckTimeoutSeconds: 50000 })).toThrow(/HealthCheck: timeoutSeconds 50000 is not allowed/);
+    expect(() => build({ appCheckTimeoutSeconds: 50000 })).toThrow(/HealthCheck: timeoutSeconds 50000 is not allowed/);
   });
 
   test('a health-check timeout that makes the wait exceed 43200 s is refused at synth', () => {
-    expect(() => build({ healthCheckTimeoutSeconds: 42500 })).toThrow(/WaitConditionCallback 'QwenChat\/Signal': the wait would need \d+s/);
+    expect(() => build({ appCheckTimeoutSeconds: 42500 })).toThrow(/WaitConditionCallback 'QwenChat\/Deploy\/Signal': the wait would need \d+s/);
   });
 
   test("serviceName 'nginx' is refused: it would overwrite nginx's own unit", () => {
@@ -424,9 +449,10 @@ describe('QwenChatStack: props', () => {
     expect(() => build({ listenPort: 7860 })).toThrow(/NginxBasicAuth: listenPort 7860 is the upstream's own port/);
   });
 
-  test('a bad service name or a relative python path is refused', () => {
+  test('a bad service name or a relative python prefix is refused', () => {
     expect(() => build({ serviceName: 'tongyi demo' })).toThrow(/SystemdService: name 'tongyi demo' is not allowed/);
-    expect(() => build({ pythonPath: 'python3' })).toThrow(/SystemdService: execStart\[0\] 'python3' is not allowed/);
+    expect(() => new ImageLayout({ pythonPrefix: 'python3', appDirectory: '/a', modelCacheDirectory: '/m' }))
+      .toThrow(/ImageLayout: pythonPrefix "python3" is not allowed: give an absolute path/);
   });
 
   // Regression: Qwen-72B-Chat bf16 needs a >= 220 GiB disk, above the old flat default of 200.

@@ -53,7 +53,7 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
 
   test('an app that never answers: FAILURE with a reason within the health-check budget, never SUCCESS', async () => {
     const budget = 8;
-    const d = renderDeployment({ stackProps: { healthCheckTimeoutSeconds: budget }, parameters: { Password: PASSWORD } });
+    const d = renderDeployment({ stackProps: { appCheckTimeoutSeconds: budget }, parameters: { Password: PASSWORD } });
     const r = await runRehearsal({ script: d.script, app: AppStandIn.SILENT, timeoutMs: 120000 });
     console.log(`silent app scenario (budget ${budget}s): ${summary(r)}`);
     expect(r.signals.map((s) => s.status)).toEqual(['FAILURE']);

@@ -81,3 +81,12 @@ export function optStringList(owner: string, raw: RawMap, key: string): string[]
 export function requireNonEmpty(owner: string, prop: string, value: string): void {
   if (value.trim() === '') throw new Error(`${owner}: ${prop} must not be empty, got '${value}'.`);
 }
+
+/** The enum member whose value is `value`, or an error naming the prop, the value and the allowed values. */
+export function enumMember<T extends string>(owner: string, prop: string, values: { [key: string]: T }, value: string): T {
+  const allowed = Object.values(values);
+  if (!allowed.includes(value as T)) {
+    throw new Error(`${owner}: ${prop} '${value}' is not supported; use one of: ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
