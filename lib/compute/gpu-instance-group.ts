@@ -194,7 +194,8 @@ export class GpuInstanceGroup extends ros.Construct implements IInstanceGroup {
 }
 
 function checkSpot(owner: string, chargeType: InstanceChargeType, strategy: SpotStrategy | undefined, priceLimit: number | undefined): void {
-  const spot = strategy !== undefined && strategy.value !== SpotStrategy.NO_SPOT.value;
+  // A token (a parameter's value) is known only at deploy time; ROS checks it then.
+  const spot = strategy !== undefined && !ros.Token.isUnresolved(strategy.value) && strategy.value !== SpotStrategy.NO_SPOT.value;
   if (spot && chargeType.value === InstanceChargeType.PRE_PAID.value) {
     throw new Error(`${owner}: spotStrategy '${strategy.value}' is not allowed with instanceChargeType 'PrePaid': spot instances are pay-as-you-go. Use InstanceChargeType.POST_PAID or leave spotStrategy out.`);
   }

@@ -1,5 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
-import { ServiceNetwork, ServiceNetworkProps } from '../../lib/network/service-network';
+import { ExistingNetworkProps, ServiceNetwork, ServiceNetworkProps } from '../../lib/network/service-network';
 import { esc, newApp, synthTemplate } from '../script/script-test-support';
 
 const BASE: ServiceNetworkProps = {
@@ -128,5 +128,58 @@ describe('ServiceNetwork', () => {
       expect(() => build({ vpcCidrBlock: '10.1.0.0/24', vSwitchCidrBlock: '10.1.0.0/16' }))
         .toThrow(/ServiceNetwork: vSwitchCidrBlock '10\.1\.0\.0\/16' is outside vpcCidrBlock '10\.1\.0\.0\/24'/);
     });
+  });
+});
+
+describe('ServiceNetwork.fromExisting', () => {
+  const existing = (props: Partial<ExistingNetworkProps> = {}) => {
+    const app = newApp();
+    const stack = new ros.Stack(app, 'S');
+    const vpcId = new ros.RosParameter(stack, 'VpcId', { type: ros.RosParameterType.STRING });
+    const network = ServiceNetwork.fromExisting(stack, 'Network', {
+      vpcId: vpcId.valueAsString, vSwitchId: 'vsw-123', zoneId: 'cn-hangzhou-k', ingressPorts: [{ port: 5000 }], ...props,
+    });
+    return { app, stack, network };
+  };
+
+  test('existing VPC and VSwitch: only the service\'s own security group is made, in that VPC', () => {
+    const { app, stack, network } = existing();
+    const t = synthTemplate(app, stack);
+    expect(Object.keys(t.Resources)).toEqual(['EcsSecurityGroup']);
+    expect(t.Resources.EcsSecurityGroup.Properties).toMatchObject({
+      VpcId: { Ref: 'VpcId' },
+      SecurityGroupIngress: [{ PortRange: '5000/5000', Priority: 1, SourceCidrIp: '0.0.0.0/0', IpProtocol: 'tcp', NicType: 'intranet' }],
+    });
+    expect(stack.resolve([network.vpcId, network.vSwitchId, network.zoneId, network.securityGroupId]))
+      .toEqual([{ Ref: 'VpcId' }, 'vsw-123', 'cn-hangzhou-k', { Ref: 'EcsSecurityGroup' }]);
+  });
+
+  test('an existing security group too: no resource at all', () => {
+    const { app, stack, network } = existing({ securityGroupId: 'sg-123', ingressPorts: undefined });
+    expect(synthTemplate(app, stack).Resources ?? {}).toEqual({});
+    expect(network.securityGroupId).toBe('sg-123');
+  });
+
+  test.each([
+    ['ports with an existing group', { securityGroupId: 'sg-1' }, /ingressPorts is not allowed with securityGroupId 'sg-1': an existing group keeps its own rules/],
+    ['no ports and no group', { ingressPorts: undefined }, /ingressPorts is missing: without securityGroupId a new security group is made/],
+    ['an empty VSwitch id', { vSwitchId: '' }, /ServiceNetwork.fromExisting: vSwitchId "" is not allowed/],
+    ['a bad port', { ingressPorts: [{ port: 0 }] }, /ServiceNetwork.fromExisting: ingressPorts\[0\]\.port 0 is not allowed/],
+  ])('refused: %s', (_name, props, message) => {
+    expect(() => existing(props as Partial<ExistingNetworkProps>)).toThrow(message as RegExp);
+  });
+});
+
+describe('ServiceNetwork: logical ids', () => {
+  test('a second network in one stack is refused, naming the construct path and logicalIdPrefix', () => {
+    const { stack } = build();
+    expect(() => new ServiceNetwork(stack, 'Other', BASE))
+      .toThrow("ServiceNetwork 'S/Other': logical id 'EcsVpc' is already used by 'S/Network/EcsVpc' (a resource); logical ids are stack-wide, so give this construct another logicalIdPrefix.");
+  });
+
+  test('an existing-network security group beside a new network needs a prefix too', () => {
+    const { stack } = build();
+    expect(() => ServiceNetwork.fromExisting(stack, 'Existing', { vpcId: 'v', vSwitchId: 'w', zoneId: 'z', ingressPorts: [{ port: 1 }] }))
+      .toThrow(/ServiceNetwork.fromExisting 'S\/Existing': logical id 'EcsSecurityGroup' is already used by 'S\/Network\/EcsSecurityGroup'/);
   });
 });

@@ -1,41 +1,33 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import {
-  DeployScript, DeployScriptRunCommand, HealthCheck, NginxBasicAuth, QwenGpuInstance, QwenModel, ScriptValue,
-  ServiceNetwork, SystemdService, WaitConditionCallback,
+  GpuInstanceGroup, GpuRequirement, HealthCheck, NginxBasicAuth, ScriptedDeployment, ScriptValue, ServiceNetwork, SystemdService,
 } from 'ros-cdk-qwen-chat';
 
 /** The port users connect to (nginx, basic auth). */
 export const LISTEN_PORT = 8000;
 /** The port the Gradio app listens on, loopback only. */
 export const APP_PORT = 7861;
+/** Where the image build put the demo. */
+export const APP_DIRECTORY = '/root/chatglm3-6b-demo';
 
 /**
- * ChatGLM3-6B described for the GPU catalog. THUDM/ChatGLM3 README: loading the model in FP16 takes
- * about 13 GB of GPU memory; with the library's 10% headroom that is 14.3 GiB, so a single 16 GiB T4
- * or A10 and up fit. The demo is the repository's Gradio web demo, started with GRADIO_SERVER_PORT.
+ * What ChatGLM3-6B needs from the GPUs. THUDM/ChatGLM3 README: loading the model in FP16 takes
+ * about 13 GB of GPU memory; with 10% headroom that is 14.3 GiB, so a single 16 GiB T4 or A10 and
+ * up fit. FP16 needs a Volta-or-newer GPU (compute capability 7.0).
  */
-export const CHATGLM3_6B = QwenModel.of({
-  name: 'ChatGLM3-6B',
-  precision: 'bf16',
-  modelScopeId: 'ZhipuAI/chatglm3-6b',
-  app: {
-    studioRepo: 'https://www.modelscope.cn/studios/ZhipuAI/chatglm3-6b-demo.git',
-    directory: '/root/chatglm3-6b-demo',
-    entrypoint: 'app.py',
-    port: APP_PORT,
-  },
+export const CHATGLM3_6B: GpuRequirement = {
+  displayName: 'ChatGLM3-6B (fp16)',
   gpuMemoryGiB: 14.3,
   contextTokens: 8192,
   minComputeCapability: 7.0,
-  key: 'chatglm3-6b-fp16',
-});
+};
 
 /** A ChatGLM3-6B Gradio demo on one GPU instance, behind nginx basic auth on port 8000. */
 export class ChatGlm3ServiceStack extends ros.Stack {
   constructor(scope: ros.Construct, id: string, props: ros.StackProps = {}) {
     super(scope, id, props);
     const S = ros.RosParameterType.STRING;
-    const instanceTypes = QwenGpuInstance.allowedInstanceTypesFor(CHATGLM3_6B);
+    const instanceTypes = GpuInstanceGroup.allowedInstanceTypesFor(CHATGLM3_6B);
     const zoneId = new ros.RosParameter(this, 'ZoneId', {
       type: S, associationProperty: 'ALIYUN::ECS::Instance::ZoneId', description: 'Zone of the instance.',
     });
@@ -58,25 +50,21 @@ export class ChatGlm3ServiceStack extends ros.Stack {
       zoneId: zoneId.valueAsString,
       ingressPorts: [{ port: LISTEN_PORT }],
     });
-    const instance = new QwenGpuInstance(this, 'Instance', {
-      model: CHATGLM3_6B,
+    const instances = new GpuInstanceGroup(this, 'Instance', {
+      requirement: CHATGLM3_6B,
       instanceType: instanceType.valueAsString,
       allowedInstanceTypes: instanceTypes,
-      vpcId: network.vpcId,
-      vSwitchId: network.vSwitchId,
-      securityGroupId: network.securityGroupId,
-      zoneId: zoneId.valueAsString,
+      network,
       imageId: 'centos_7',
       password: instancePassword.valueAsString,
-      systemDiskSize: 100,
+      systemDiskSizeGiB: 100,
     });
 
-    const callback = new WaitConditionCallback(this, 'Signal', { count: instance.amount, startAfter: [instance.instanceGroup] });
     const app = new SystemdService({
       name: 'chatglm3',
       description: 'ChatGLM3-6B Gradio demo',
-      workingDirectory: CHATGLM3_6B.app.directory,
-      execStart: ['/usr/bin/python3', CHATGLM3_6B.app.entrypoint],
+      workingDirectory: APP_DIRECTORY,
+      execStart: ['/usr/bin/python3', 'app.py'],
       environment: { GRADIO_SERVER_NAME: '127.0.0.1', GRADIO_SERVER_PORT: String(APP_PORT) },
     });
     const proxy = new NginxBasicAuth({
@@ -86,16 +74,20 @@ export class ChatGlm3ServiceStack extends ros.Stack {
       upstreamPort: APP_PORT,
       realm: 'ChatGLM3',
     });
-    const script = new DeployScript({ signal: callback, logFile: '/var/log/chatglm3-deploy.log' }).addParts(
-      ...app.parts,
-      new HealthCheck({ description: `the app answers on 127.0.0.1:${APP_PORT}`, url: `http://127.0.0.1:${APP_PORT}/`, timeoutSeconds: 1200 }),
-      ...proxy.parts,
-    );
-    new DeployScriptRunCommand(this, 'Deploy', { script, instanceIds: instance.instanceIds });
+    // The script, its RunCommand on the instances and the wait for their signals, in one call.
+    new ScriptedDeployment(this, 'Deploy', {
+      instances,
+      logFile: '/var/log/chatglm3-deploy.log',
+      parts: [
+        ...app.parts,
+        new HealthCheck({ description: `the app answers on 127.0.0.1:${APP_PORT}`, url: `http://127.0.0.1:${APP_PORT}/`, timeoutSeconds: 1200 }),
+        ...proxy.parts,
+      ],
+    });
 
     new ros.RosOutput(this, 'Endpoint', {
       description: 'The demo, behind HTTP basic auth (UserName / Password).',
-      value: ros.Fn.sub(`http://\${Ip}:${LISTEN_PORT}`, { Ip: ros.Fn.select(0, instance.publicIps) }),
+      value: ros.Fn.sub(`http://\${Ip}:${LISTEN_PORT}`, { Ip: ros.Fn.select(0, instances.publicIps) }),
     });
   }
 }
