@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { IInstanceGroup } from '../compute/gpu-instance-group';
+import { RUN_COMMAND_MAX_INSTANCES } from '../ros/limits';
 import { assertLogicalIdFree } from '../ros/logical-id';
 import { DeployScript, IScriptPart } from '../script/deploy-script';
 import { DeployScriptRunCommand } from '../script/deploy-script-run-command';
@@ -42,12 +43,6 @@ export interface ScriptedDeploymentProps {
 }
 
 /**
- * ALIYUN::ECS::RunCommand InstanceIds: "Select up to 20 instances at a time" (Length Max 20,
- * @alicloud/ros-cdk-spec 1.0.13, spec/specification.json).
- */
-const MAX_RUN_COMMAND_TARGETS = 20;
-
-/**
  * A deploy script run once on every instance of a group, and the wait for their signals, wired
  * in one call: the `WaitConditionCallback` counts `instances.amount` signals and starts after the
  * group, the `DeployScript` signals it, and the `DeployScriptRunCommand` targets the group's ids.
@@ -64,8 +59,8 @@ export class ScriptedDeployment extends ros.Construct {
   constructor(scope: ros.Construct, id: string, props: ScriptedDeploymentProps) {
     super(scope, id);
     const amount = props.instances.amount;
-    if (!ros.Token.isUnresolved(amount) && amount > MAX_RUN_COMMAND_TARGETS) {
-      throw new Error(`ScriptedDeployment '${this.node.path}': instances.amount ${amount} is more than the ${MAX_RUN_COMMAND_TARGETS} instances one ALIYUN::ECS::RunCommand may target; give at most ${MAX_RUN_COMMAND_TARGETS}, or split the instances into groups with a deployment each.`);
+    if (!ros.Token.isUnresolved(amount) && amount > RUN_COMMAND_MAX_INSTANCES) {
+      throw new Error(`ScriptedDeployment '${this.node.path}': instances.amount ${amount} is more than the ${RUN_COMMAND_MAX_INSTANCES} instances one ALIYUN::ECS::RunCommand may target; give at most ${RUN_COMMAND_MAX_INSTANCES}, or split the instances into groups with a deployment each.`);
     }
     const prefix = props.logicalIdPrefix ?? '';
     for (const logicalId of ['WaitConditionHandle', 'WaitCondition', 'InstanceRunCommand']) {
