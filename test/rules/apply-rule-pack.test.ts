@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
+import { ServiceNetwork } from '../../lib/network/service-network';
 import { QwenChatStack } from '../../lib/qwen-chat/qwen-chat-stack';
 import { readTemplateFile } from '../../lib/ros/template';
 import { applyRulePack } from '../../lib/rules/apply-rule-pack';
@@ -99,7 +100,7 @@ describe('applyRulePack', () => {
     const stack = new QwenChatStack(app, 'QwenChatStack', {
       ruleSuppressions: [{ id: 'open-ingress', target: 'EcsSecurityGroup', reason: 'the demo is meant to be public' }],
     });
-    stack.network.securityGroup.securityGroupIngress = [
+    (stack.network as ServiceNetwork).securityGroup.securityGroupIngress = [
       { portRange: '22/22', sourceCidrIp: '0.0.0.0/0', ipProtocol: 'tcp', nicType: 'intranet', priority: 1 },
     ];
     expect(() => app.synth()).not.toThrow();
