@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { minimalNginxConf, requireTool } from './artifact-checks';
-import { GradioVenv } from './gradio-venv';
+import { GradioVenv, PYTHON_INSTALL_STEP } from './gradio-venv';
 import { NamespaceSandbox } from './namespace-sandbox';
 import { runRehearsal } from './rehearsal-runner';
 import { RenderDeploymentProps, renderDeployment } from './rendered-deployment';
@@ -255,7 +255,8 @@ export class GradioChatSandbox {
         const state = fs.existsSync(ready) ? fs.readFileSync(ready, 'utf8').trim() : '';
         if (state === 'up') break;
         if (state !== '' || child.exitCode !== null || Date.now() - started > (props.startTimeoutMs ?? 90000) + 5000) {
-          throw new Error(`GradioChatSandbox: the Gradio ${props.venv.version} app did not start (${state || `sandbox exit ${child.exitCode}`}):\n${s.appLog()}\n${wrapperOutput}`);
+          const hint = /ModuleNotFoundError|ImportError/.test(s.appLog()) ? `: a Python module is missing: run ${PYTHON_INSTALL_STEP}` : '';
+          throw new Error(`GradioChatSandbox: the Gradio ${props.venv.version} app did not start (${state || `sandbox exit ${child.exitCode}`})${hint}:\n${s.appLog()}\n${wrapperOutput}`);
         }
         await sleep(100);
       }
@@ -349,7 +350,7 @@ export class GradioChatSandbox {
   public async openBrowser(props: BrowserProps = {}): Promise<void> {
     if (this.browser !== undefined) return;
     requireTool('chromium', 'chromium');
-    if (!fs.existsSync(CHROMIUM_PATH)) {
+    if (!isExecutable(CHROMIUM_PATH)) {
       throw new Error(`Chromium is not at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (scripts/install-system-deps.sh)`);
     }
     // playwright-core is a devDependency: the rehearsal runs from a source checkout
@@ -449,6 +450,11 @@ export class GradioChatSandbox {
   /** The app's output (diagnosis). */
   public appLog(): string {
     return readIfExists(path.join(this.sandbox.workDir, 'app.log'));
+  }
+
+  /** The access log of the nginx now serving (request lines with their statuses). */
+  public nginxAccessLog(): string {
+    return this.served === undefined ? '' : readIfExists(path.join(this.served.prefix, 'logs/access.log'));
   }
 
   /** The error log of the nginx now serving (diagnosis). */
@@ -643,6 +649,15 @@ function namespaceInit(unsharePid: number): number {
 function spkiHash(pem: string): string {
   const der = new crypto.X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
   return crypto.createHash('sha256').update(der).digest('base64');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function readIfExists(file: string): string {

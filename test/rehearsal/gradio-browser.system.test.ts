@@ -22,6 +22,11 @@ beforeAll(async () => {
   TLS = selfSignedCertificate();
 });
 
+/** The statuses nginx logged for Gradio 3's websocket join (`GET /queue/join`). */
+function websocketJoins(accessLog: string): string[] {
+  return [...accessLog.matchAll(/"GET \/queue\/join HTTP\/1\.1" (\d{3}) /g)].map((m) => m[1]);
+}
+
 function log(version: string, what: string, o: ChatOutcome): void {
   console.log(`Gradio ${version}, ${what}:\n${describeOutcome(o)}`);
 }
@@ -71,6 +76,9 @@ describe.each([
     expect(transport === 'websocket' ? o.transport.websockets : o.transport.eventStreams).toEqual(
       expect.arrayContaining([expect.stringMatching(/^(ws|http):\/\/127\.0\.0\.1:5000\//)]));
     expect({ problems: imageProblems(o), diag }).toEqual({ problems: [], diag });
+    if (transport === 'websocket') {
+      expect(websocketJoins(s.nginxAccessLog())).toEqual(['101']);
+    }
   });
 
   test(`negative control: ${control.name}: the streaming assertion fails`, async () => {
@@ -83,6 +91,13 @@ describe.each([
     expect(o.pageStatus).toBe(200);
     expect(o.appLoaded).toBe(true);
     expect(() => assertStreamed(o)).toThrow(control.problem);
+    if (transport === 'websocket') {
+      // the join reached Gradio as a plain GET, not as a websocket upgrade
+      const joins = websocketJoins(s.nginxAccessLog());
+      console.log(`Gradio ${version}, without the upgrade headers: GET /queue/join answered ${joins.join(', ')}`);
+      expect(joins.length).toBeGreaterThan(0);
+      expect(joins).not.toContain('101');
+    }
   });
 
   if (version === GradioVersion.V6_25_0) {
