@@ -77,7 +77,7 @@ function choices(model: GpuRequirement): string {
 /**
  * Throws unless every listed type is in the catalog and fits the model.
  * @param propName prefix of the message, e.g. `GpuInstanceGroup: allowedInstanceTypes`; the index is appended
- * @throws Error like `QwenGpuInstance: instanceTypes[1] 'ecs.gn6i-c4g1.xlarge' has 16 GiB GPU memory in
+ * @throws Error like `QwenGpuInstance: allowedInstanceTypes[1] 'ecs.gn6i-c4g1.xlarge' has 16 GiB GPU memory in
  *   total (1 x 16 GiB NVIDIA T4); Qwen-14B-Chat (bf16) needs 42.9 GiB for 8192 tokens of context. Choose one of: ...`
  */
 export function assertInstanceTypesFit(model: GpuRequirement, types: readonly string[], propName: string): void {

@@ -1,4 +1,5 @@
 import * as YAML from 'yaml';
+import { GpuRequirement } from '../compute/gpu-requirement';
 import { QwenModel } from '../compute/models';
 import { RawMap, extraOf, isMap, mapField } from './private/config-fields';
 import { Artifact } from './artifact';
@@ -39,7 +40,7 @@ export interface ComputeNestServicePackageProps {
    * The model the image is built for (the image builder's instance type must fit it).
    * @default QwenModel.QWEN_14B_CHAT
    */
-  readonly model?: QwenModel;
+  readonly model?: GpuRequirement;
   /**
    * The service document (e.g. `docs/index.md`).
    * @default - none
@@ -91,7 +92,7 @@ export class ComputeNestServicePackage {
   /** Templates keyed by path. */
   public readonly templates: Record<string, TemplateSource>;
   /** The model the image is built for. */
-  public readonly model: QwenModel;
+  public readonly model: GpuRequirement;
   /** The props this object was built from. */
   public readonly props: ComputeNestServicePackageProps;
 

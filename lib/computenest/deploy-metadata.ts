@@ -1,5 +1,5 @@
 import {
-  RawMap, extraOf, isMap, mapField, optStringList, renderWithExtra, reqString, requireNonEmpty,
+  RawMap, extraOf, isMap, mapEach, mapField, optStringList, renderWithExtra, reqString, requireNonEmpty,
 } from './private/config-fields';
 
 /** One ROS template of the service (config.yaml `Service.DeployMetadata.TemplateConfigs[]`). */
@@ -59,16 +59,12 @@ export class DeployMetadata {
     if (!Array.isArray(templates)) {
       throw new Error(`${OWNER}: TemplateConfigs must be a list, got ${JSON.stringify(templates)}.`);
     }
-    const templateConfigs = templates.map((t, i): TemplateConfig => {
-      const owner = `${OWNER}: TemplateConfigs[${i}]`;
-      if (!isMap(t)) throw new Error(`${owner} must be a mapping, got ${JSON.stringify(t)}.`);
-      return {
-        name: reqString(owner, t, 'Name'),
-        url: reqString(owner, t, 'Url'),
-        allowedRegions: optStringList(owner, t, 'AllowedRegions') ?? [],
-        extraProperties: extraOf(t, ['Name', 'Url', 'AllowedRegions']),
-      };
-    });
+    const templateConfigs = mapEach(`${OWNER}: TemplateConfigs`, templates, (t, owner): TemplateConfig => ({
+      name: reqString(owner, t, 'Name'),
+      url: reqString(owner, t, 'Url'),
+      allowedRegions: optStringList(owner, t, 'AllowedRegions') ?? [],
+      extraProperties: extraOf(t, ['Name', 'Url', 'AllowedRegions']),
+    }));
     let artifactRelation: Record<string, ArtifactRelationTarget> | undefined;
     let supplierExtraProperties: RawMap | undefined;
     if (raw.SupplierDeployMetadata !== undefined) {

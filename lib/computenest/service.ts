@@ -1,5 +1,5 @@
 import {
-  RawMap, enumMember, extraOf, isMap, mapField, optString, renderWithExtra, reqString, requireNonEmpty,
+  RawMap, enumMember, extraOf, mapEach, mapField, optString, renderWithExtra, reqString, requireNonEmpty,
 } from './private/config-fields';
 import { DeployMetadata } from './deploy-metadata';
 import { ApprovalType, DeployType, ServiceType, ShareType } from './service-types';
@@ -77,17 +77,13 @@ export class Service {
   /** Parses a config.yaml `Service` mapping. */
   public static fromConfig(raw: RawMap): Service {
     const infos = Array.isArray(raw.ServiceInfo) ? raw.ServiceInfo : [raw.ServiceInfo];
-    const serviceInfo = infos.map((info, i): ServiceInfo => {
-      const owner = `${OWNER}: ServiceInfo[${i}]`;
-      if (!isMap(info)) throw new Error(`${owner} must be a mapping, got ${JSON.stringify(info)}.`);
-      return {
-        locale: reqString(owner, info, 'Locale'),
-        name: reqString(owner, info, 'Name'),
-        shortDescription: reqString(owner, info, 'ShortDescription'),
-        image: optString(owner, info, 'Image'),
-        extraProperties: extraOf(info, INFO_KEYS),
-      };
-    });
+    const serviceInfo = mapEach(`${OWNER}: ServiceInfo`, infos, (info, owner): ServiceInfo => ({
+      locale: reqString(owner, info, 'Locale'),
+      name: reqString(owner, info, 'Name'),
+      shortDescription: reqString(owner, info, 'ShortDescription'),
+      image: optString(owner, info, 'Image'),
+      extraProperties: extraOf(info, INFO_KEYS),
+    }));
     let instanceNamePrefix: string | undefined;
     if (raw.ServiceInstanceNameRule !== undefined) {
       const rule = mapField(OWNER, raw, 'ServiceInstanceNameRule');

@@ -44,12 +44,17 @@ export function mapField(owner: string, raw: RawMap, key: string): RawMap {
   return v;
 }
 
-/** The string at `raw[key]` (undefined when absent), or an error naming the field. */
-export function optString(owner: string, raw: RawMap, key: string): string | undefined {
+/** The value at `raw[key]` if it has the JavaScript type `type` (undefined when absent), or an error naming the field. */
+function optOfType<T>(owner: string, raw: RawMap, key: string, type: 'string' | 'number'): T | undefined {
   const v = raw[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new Error(`${owner}: ${key} must be a string, got ${JSON.stringify(v)}.`);
-  return v;
+  if (typeof v !== type) throw new Error(`${owner}: ${key} must be a ${type}, got ${JSON.stringify(v)}.`);
+  return v as T;
+}
+
+/** The string at `raw[key]` (undefined when absent), or an error naming the field. */
+export function optString(owner: string, raw: RawMap, key: string): string | undefined {
+  return optOfType<string>(owner, raw, key, 'string');
 }
 
 /** The required string at `raw[key]`. */
@@ -61,10 +66,7 @@ export function reqString(owner: string, raw: RawMap, key: string): string {
 
 /** The number at `raw[key]` (undefined when absent). */
 export function optNumber(owner: string, raw: RawMap, key: string): number | undefined {
-  const v = raw[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw new Error(`${owner}: ${key} must be a number, got ${JSON.stringify(v)}.`);
-  return v;
+  return optOfType<number>(owner, raw, key, 'number');
 }
 
 /** The list of strings at `raw[key]` (undefined when absent). */
@@ -89,4 +91,13 @@ export function enumMember<T extends string>(owner: string, prop: string, values
     throw new Error(`${owner}: ${prop} '${value}' is not supported; use one of: ${allowed.join(', ')}.`);
   }
   return value as T;
+}
+
+/** Each element of a config.yaml list, checked to be a mapping and read with its place (`<owner>[i]`) for messages. */
+export function mapEach<T>(owner: string, items: readonly unknown[], read: (item: RawMap, where: string) => T): T[] {
+  return items.map((item, i) => {
+    const where = `${owner}[${i}]`;
+    if (!isMap(item)) throw new Error(`${where} must be a mapping, got ${JSON.stringify(item)}.`);
+    return read(item, where);
+  });
 }
