@@ -70,8 +70,7 @@ export class ScriptedDeployment extends ros.Construct {
       count: amount,
       startupMarginSeconds: props.startupMarginSeconds,
       startAfter: [props.instances.instanceGroup],
-      handleLogicalId: `${prefix}WaitConditionHandle`,
-      conditionLogicalId: `${prefix}WaitCondition`,
+      logicalIdPrefix: prefix,
     });
     this.script = new DeployScript({ signal: this.callback, logFile: props.logFile });
     this.script.addParts(...props.parts ?? []);
@@ -79,7 +78,7 @@ export class ScriptedDeployment extends ros.Construct {
       script: this.script,
       instanceIds: props.instances.instanceIds,
       timeoutMarginSeconds: props.timeoutMarginSeconds,
-      logicalId: `${prefix}InstanceRunCommand`,
+      logicalIdPrefix: prefix,
     });
   }
 

@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as ecs from '@alicloud/ros-cdk-ecs';
 import { RUN_COMMAND_CONTENT_MAX_BYTES } from '../ros/limits';
+import { assertLogicalIdFree } from '../ros/logical-id';
 import { DeployScript } from './deploy-script';
 
 /** Props for {@link DeployScriptRunCommand}. */
@@ -10,10 +11,11 @@ export interface DeployScriptRunCommandProps {
   /** The instances to run it on (a list token such as `QwenGpuInstance.instanceIds`, or literal ids). */
   readonly instanceIds: string[];
   /**
-   * Logical id of the `ALIYUN::ECS::RunCommand` (ids are stack-wide in ROS CDK).
-   * @default 'InstanceRunCommand'
+   * Prefix of the logical id (`InstanceRunCommand`). Logical ids are stack-wide, so a second
+   * RunCommand in one stack needs a prefix.
+   * @default ''
    */
-  readonly logicalId?: string;
+  readonly logicalIdPrefix?: string;
   /**
    * Seconds added to the script's budget for the RunCommand's Timeout.
    * @default 60
@@ -50,7 +52,9 @@ export class DeployScriptRunCommand extends ros.Construct {
       throw new Error(`DeployScriptRunCommand: timeoutMarginSeconds ${margin} is not allowed: give a whole number of seconds >= 0.`);
     }
     const script = props.script;
-    this.runCommand = new ecs.RosRunCommand(this, props.logicalId ?? 'InstanceRunCommand', {
+    const logicalId = `${props.logicalIdPrefix ?? ''}InstanceRunCommand`;
+    assertLogicalIdFree(this, logicalId, 'DeployScriptRunCommand', 'logicalIdPrefix');
+    this.runCommand = new ecs.RosRunCommand(this, logicalId, {
       type: 'RunShellScript',
       sync: true,
       instanceIds: props.instanceIds,

@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
+import { assertLogicalIdFree } from '../ros/logical-id';
 import { DeployScript, IScriptSignal } from '../script/deploy-script';
 import { ScriptValue } from '../script/script-value';
 import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS, WAIT_CONDITION_TIMEOUT_MIN_SECONDS } from '../ros/limits';
@@ -19,15 +20,11 @@ export interface WaitConditionCallbackProps {
    */
   readonly startupMarginSeconds?: number;
   /**
-   * Logical id of the `ALIYUN::ROS::WaitConditionHandle` (ids are stack-wide in ROS CDK).
-   * @default 'WaitConditionHandle'
+   * Prefix of the logical ids (`WaitConditionHandle`, `WaitCondition`). Logical ids are
+   * stack-wide, so a second callback in one stack needs a prefix.
+   * @default ''
    */
-  readonly handleLogicalId?: string;
-  /**
-   * Logical id of the `ALIYUN::ROS::WaitCondition`.
-   * @default 'WaitCondition'
-   */
-  readonly conditionLogicalId?: string;
+  readonly logicalIdPrefix?: string;
   /**
    * Resources whose creation starts the wait's clock (the instances that will signal): the
    * WaitCondition depends on them.
@@ -72,8 +69,12 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
     if (!Number.isInteger(this.startupMarginSeconds) || this.startupMarginSeconds < 0) {
       throw new Error(`WaitConditionCallback: startupMarginSeconds ${this.startupMarginSeconds} is not allowed: give a whole number of seconds >= 0.`);
     }
-    this.handle = new rosRos.RosWaitConditionHandle(this, props.handleLogicalId ?? 'WaitConditionHandle', {}, true);
-    this.condition = new rosRos.RosWaitCondition(this, props.conditionLogicalId ?? 'WaitCondition', {
+    const prefix = props.logicalIdPrefix ?? '';
+    for (const id of ['WaitConditionHandle', 'WaitCondition']) {
+      assertLogicalIdFree(this, `${prefix}${id}`, 'WaitConditionCallback', 'logicalIdPrefix');
+    }
+    this.handle = new rosRos.RosWaitConditionHandle(this, `${prefix}WaitConditionHandle`, {}, true);
+    this.condition = new rosRos.RosWaitCondition(this, `${prefix}WaitCondition`, {
       handle: this.handle.ref,
       count: this.count,
       timeout: ros.Lazy.numberValue({ produce: () => this.timeoutSeconds }),

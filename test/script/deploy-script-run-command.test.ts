@@ -5,7 +5,7 @@ import { ScriptCommands, ScriptFile } from '../../lib/script/script-file';
 import { WaitConditionCallback } from '../../lib/signal/wait-condition-callback';
 import { newApp, synthTemplate } from './script-test-support';
 
-function fixture(opts: { timeoutMarginSeconds?: number; logicalId?: string; content?: string } = {}) {
+function fixture(opts: { timeoutMarginSeconds?: number; logicalIdPrefix?: string; content?: string } = {}) {
   const app = newApp();
   const stack = new ros.Stack(app, 'S');
   const cb = new WaitConditionCallback(stack, 'Signal');
@@ -18,7 +18,7 @@ function fixture(opts: { timeoutMarginSeconds?: number; logicalId?: string; cont
     script,
     instanceIds: ros.Token.asList(ros.Fn.getAtt('EcsInstanceGroup', 'InstanceIds')),
     timeoutMarginSeconds: opts.timeoutMarginSeconds,
-    logicalId: opts.logicalId,
+    logicalIdPrefix: opts.logicalIdPrefix,
   });
   return { app, stack, script, rc };
 }
@@ -51,11 +51,17 @@ describe('DeployScriptRunCommand', () => {
     expect(t.Resources.WaitCondition.Properties.Timeout).toBe(230 + 900);
   });
 
-  test('logicalId and timeoutMarginSeconds are honoured', () => {
-    const { app, stack } = fixture({ logicalId: 'RunIt', timeoutMarginSeconds: 0 });
+  test('logicalIdPrefix and timeoutMarginSeconds are honoured', () => {
+    const { app, stack } = fixture({ logicalIdPrefix: 'App', timeoutMarginSeconds: 0 });
     const t = synthTemplate(app, stack);
     expect(t.Resources.InstanceRunCommand).toBeUndefined();
-    expect(t.Resources.RunIt.Properties.Timeout).toBe(230);
+    expect(t.Resources.AppInstanceRunCommand.Properties.Timeout).toBe(230);
+  });
+
+  test('a second RunCommand with the same id is refused when it is made, naming its path and logicalIdPrefix', () => {
+    const { stack, script } = fixture();
+    expect(() => new DeployScriptRunCommand(stack, 'Again', { script, instanceIds: ['i-1'] }))
+      .toThrow("DeployScriptRunCommand 'S/Again': logical id 'InstanceRunCommand' is already used by 'S/Deploy/InstanceRunCommand' (a resource); logical ids are stack-wide, so give this construct another logicalIdPrefix.");
   });
 
   test.each([[-1], [2.5]])('timeoutMarginSeconds %p is refused', (v) => {

@@ -68,13 +68,21 @@ describe('WaitConditionCallback', () => {
     const stack = new ros.Stack(app, 'S');
     const vpc = new ecs.RosVPC(stack, 'EcsVpc', { cidrBlock: '192.168.0.0/16' }, true);
     const vpc2 = new ecs.RosVPC(stack, 'OtherVpc', { cidrBlock: '10.0.0.0/16' }, true);
-    const cb = new WaitConditionCallback(stack, 'Signal', { startAfter: [vpc], handleLogicalId: 'H', conditionLogicalId: 'W' });
+    const cb = new WaitConditionCallback(stack, 'Signal', { startAfter: [vpc], logicalIdPrefix: 'App' });
     cb.startAfter(vpc2);
     new DeployScript({ signal: cb }).addParts(new ScriptCommands({ description: 'go', commands: ['true'] }));
     const t = synthTemplate(app, stack);
-    expect(t.Resources.W.DependsOn).toEqual(['EcsVpc', 'OtherVpc']);
-    expect(t.Resources.W.Properties.Handle).toEqual({ Ref: 'H' });
-    expect(t.Resources.H.Type).toBe('ALIYUN::ROS::WaitConditionHandle');
+    expect(t.Resources.AppWaitCondition.DependsOn).toEqual(['EcsVpc', 'OtherVpc']);
+    expect(t.Resources.AppWaitCondition.Properties.Handle).toEqual({ Ref: 'AppWaitConditionHandle' });
+    expect(t.Resources.AppWaitConditionHandle.Type).toBe('ALIYUN::ROS::WaitConditionHandle');
+  });
+
+  test('a second callback in one stack is refused when it is made, naming its path and logicalIdPrefix (not ROS CDK\'s bare "already contains")', () => {
+    const stack = new ros.Stack(newApp(), 'S');
+    new WaitConditionCallback(stack, 'Signal');
+    expect(() => new WaitConditionCallback(stack, 'Signal2'))
+      .toThrow("WaitConditionCallback 'S/Signal2': logical id 'WaitConditionHandle' is already used by 'S/Signal/WaitConditionHandle' (a resource); logical ids are stack-wide, so give this construct another logicalIdPrefix.");
+    expect(() => new WaitConditionCallback(stack, 'Signal3', { logicalIdPrefix: 'Second' })).not.toThrow();
   });
 
   test('WaitCondition Timeout >= RunCommand Timeout >= script budget with the defaults', () => {
