@@ -42,10 +42,10 @@ export interface QwenChatServicePackageProps {
    */
   readonly script?: Omit<ImageBuildScriptProps, 'model'>;
   /**
-   * Image builder Timeout, seconds.
+   * Seconds the image build may run (the ImageBuilder's Timeout).
    * @default 10800
    */
-  readonly timeout?: number;
+  readonly imageBuildTimeoutSeconds?: number;
   /**
    * Service doc file.
    * @default - none
@@ -70,7 +70,7 @@ export function qwenChatServicePackage(props: QwenChatServicePackageProps): Comp
   const builder = new ImageBuilder({
     regionId: regions[0],
     instanceType: props.builderInstanceType,
-    timeout: props.timeout,
+    timeout: props.imageBuildTimeoutSeconds,
     commandContent: renderImageBuildScript({ ...props.script, model }),
   });
   const artifact = new Artifact({

@@ -25,9 +25,6 @@ export interface SynthesizedQwenChat {
   readonly files: readonly string[];
 }
 
-/** Render a template object as YAML, the way Compute Nest service templates are written. */
-export { templateToYaml };
-
 /**
  * Synthesize every preset stack into a cloud assembly and write each template as YAML. Two runs
  * give byte-identical files.
