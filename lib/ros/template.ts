@@ -3,7 +3,7 @@
 // duplicate keys refused in both formats, in time linear in the size of the text.
 import * as fs from 'fs';
 import type * as YamlModule from 'yaml';
-import { TEMPLATE_FILE_MAX_BYTES, TEMPLATE_MAX_NESTING_DEPTH } from './limits';
+import { TEMPLATE_BODY_MAX_BYTES, TEMPLATE_FILE_MAX_BYTES, TEMPLATE_MAX_NESTING_DEPTH } from './limits';
 
 /** `yaml` is loaded on first use: linting a template object (as synth does) never parses YAML. */
 function yaml(): typeof YamlModule {
@@ -281,7 +281,7 @@ export function readTemplateFileText(file: string, maxBytes: number = TEMPLATE_F
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) fail(`not a regular file (${fileKind(st)}); give a template file`);
-    if (st.size > maxBytes) fail(`${st.size} bytes is over the ${maxBytes}-byte limit for a template (ROS itself takes at most 524288)`);
+    if (st.size > maxBytes) fail(`${st.size} bytes is over the ${maxBytes}-byte limit for a template (ROS itself takes at most ${TEMPLATE_BODY_MAX_BYTES})`);
     // O_NONBLOCK: should the path turn into a FIFO after the check, opening it does not wait for a writer.
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {

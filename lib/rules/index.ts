@@ -11,6 +11,8 @@ export * from './rule-pack';
 export * from './apply-rule-pack';
 export * from './checks/script-parameter-injection';
 export * from './checks/no-echo-exposure';
+export * from './checks/no-echo-xtrace';
+export * from './checks/no-echo-command-parameter';
 export * from './checks/wait-condition-always-success';
 export * from './checks/open-ingress';
 export * from './checks/duplicate-security-group-rule';

@@ -2,7 +2,9 @@
 import { duplicateSecurityGroupRule } from './checks/duplicate-security-group-rule';
 import { insecureDownload } from './checks/insecure-download';
 import { missingReferenceTarget } from './checks/missing-reference-target';
+import { noEchoCommandParameter } from './checks/no-echo-command-parameter';
 import { noEchoExposure } from './checks/no-echo-exposure';
+import { noEchoXtrace } from './checks/no-echo-xtrace';
 import { openIngress } from './checks/open-ingress';
 import { outputDescriptionMismatch } from './checks/output-description-mismatch';
 import { pipeToShell } from './checks/pipe-to-shell';
@@ -18,6 +20,8 @@ import { TemplateDocument } from '../ros/template';
 export const TEMPLATE_RULES: readonly TemplateRule[] = [
   scriptParameterInjection,
   noEchoExposure,
+  noEchoXtrace,
+  noEchoCommandParameter,
   waitConditionAlwaysSuccess,
   openIngress,
   duplicateSecurityGroupRule,

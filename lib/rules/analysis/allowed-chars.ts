@@ -27,6 +27,28 @@ function union(into: Set<string>, add: AllowedChars): AllowedChars {
   return into;
 }
 
+/** The index just past the `)` closing the group that opens at `open` (escapes and classes skipped). */
+function endOfGroup(pattern: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < pattern.length; j++) {
+    const c = pattern[j];
+    if (c === '\\') {
+      j++;
+    } else if (c === '[') {
+      j++;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')') {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return pattern.length;
+}
+
 /** Characters `pattern` can match anywhere (over-approximation), or 'any'. */
 export function patternChars(pattern: string): AllowedChars {
   try {
@@ -67,7 +89,12 @@ export function patternChars(pattern: string): AllowedChars {
       continue;
     }
     if (c === '(' && pattern[i + 1] === '?') {
-      const m = /^\(\?(<[A-Za-z_][A-Za-z0-9_]*>|<=|<!|[:=!])/.exec(pattern.slice(i));
+      const m = /^\(\?(<[A-Za-z_][A-Za-z0-9_]*>|<=|<!|[:=!])/.exec(pattern.slice(i, i + 40));
+      if (m && ['=', '!', '<=', '<!'].includes(m[1])) {
+        // A lookaround consumes nothing: the characters of the value are those the rest of the pattern matches.
+        i = endOfGroup(pattern, i);
+        continue;
+      }
       i += m ? m[0].length : 2;
       continue;
     }

@@ -34,8 +34,28 @@ export interface ShellWord {
   readonly placeholders: number[];
   /** Shell variables the word expands, including those inside command substitutions. */
   readonly vars: string[];
+  /** Shell variables the word expands outside any command substitution (its own text). */
+  readonly directVars: string[];
+  /** Placeholders of the word outside any command substitution. */
+  readonly directPlaceholders: number[];
+  /** Ids of the command substitutions (`$(...)`, backquotes) written directly in the word. */
+  readonly substitutions: number[];
   /** The word is a redirection target or fd number, not an argument. */
   redirect: boolean;
+  /**
+   * For a redirection target: the operator with its fd, as written (`>`, `>>`, `2>`, `>&`, `2>&`, `&>`, `<`, `<<<`).
+   */
+  redirectOp?: string;
+}
+
+/** A here-document read by a command. */
+export interface ShellHeredoc {
+  /** The delimiter was quoted (`<<'EOF'`): the shell expands nothing in the body. */
+  readonly quoted: boolean;
+  /** Placeholders in the body (ROS substitutes them whatever the quoting). */
+  readonly placeholders: number[];
+  /** Shell variables an unquoted body expands. */
+  readonly vars: string[];
 }
 
 /** One simple command. */
@@ -47,6 +67,10 @@ export interface ShellCommand {
   separator: string;
   /** Placeholders inside here-documents read by this command. */
   readonly heredocPlaceholders: number[];
+  /** The here-documents the command reads. */
+  readonly heredocs: ShellHeredoc[];
+  /** Id of the command substitution the command runs in (its output is captured), or -1 at the top level. */
+  readonly substitution: number;
 }
 
 /** The lexer's result. */
@@ -54,7 +78,12 @@ export interface ParsedShell {
   readonly source: string;
   readonly commands: ShellCommand[];
   readonly uses: PlaceholderUse[];
+  /** Offset of the first character of each line (line 1 starts at 0). */
+  readonly lineStarts: number[];
 }
+
+/** Deepest nesting of command substitutions (`$(...)`, backquotes) the lexer follows. */
+export const MAX_SUBSTITUTION_DEPTH = 64;
 
 const SPECIAL_PARAMS = '?#@*$!-0123456789';
 
@@ -64,24 +93,45 @@ export function parseShell(src: string): ParsedShell {
   const uses: PlaceholderUse[] = [];
   const pending: Array<{ delim: string; quoted: boolean; strip: boolean; cmd: ShellCommand }> = [];
   let pos = 0;
+  let substitutions = 0;
+  let depth = 0;
+  const lineStarts = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) lineStarts.push(i + 1);
 
   const addChar = (word: ShellWord, ctx: QuoteContext, ch: string = src[pos]) => {
     const idx = markerIndex(ch);
     if (idx >= 0) {
       word.placeholders.push(idx);
+      word.directPlaceholders.push(idx);
       uses.push({ index: idx, context: ctx, offset: pos });
     }
     word.text += ch;
   };
-  const merge = (word: ShellWord, inner: { placeholders: number[]; vars: string[] }) => {
+  const addVar = (word: ShellWord, name: string) => {
+    word.vars.push(name);
+    word.directVars.push(name);
+  };
+  /** Reads a command substitution's list up to `terminator` and merges what it holds into `word`. */
+  const substitute = (word: ShellWord, terminator: ')' | '`') => {
+    if (depth >= MAX_SUBSTITUTION_DEPTH) {
+      throw new Error(`the script nests command substitutions more than ${MAX_SUBSTITUTION_DEPTH} levels deep at line ${lineOf(parsed, pos)}; the rule pack cannot check it`);
+    }
+    const id = substitutions++;
+    word.substitutions.push(id);
+    depth++;
+    const inner = parseList(terminator, id);
+    depth--;
     word.placeholders.push(...inner.placeholders);
     word.vars.push(...inner.vars);
   };
+  const parsed: ParsedShell = { source: src, commands, uses, lineStarts };
 
   const readHeredocs = () => {
     while (pending.length > 0) {
       const h = pending.shift()!;
       const ctx: QuoteContext = h.quoted ? 'heredoc-quoted' : 'heredoc';
+      const doc: ShellHeredoc = { quoted: h.quoted, placeholders: [], vars: [] };
+      h.cmd.heredocs.push(doc);
       while (pos < src.length) {
         let end = src.indexOf('\n', pos);
         if (end < 0) end = src.length;
@@ -95,7 +145,11 @@ export function parseShell(src: string): ParsedShell {
           if (idx >= 0) {
             uses.push({ index: idx, context: ctx, offset: i });
             h.cmd.heredocPlaceholders.push(idx);
+            doc.placeholders.push(idx);
           }
+        }
+        if (!h.quoted) {
+          for (const m of line.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) doc.vars.push(m[1]);
         }
         pos = end + 1;
       }
@@ -113,7 +167,7 @@ export function parseShell(src: string): ParsedShell {
         if (src[pos] === ')') depth--;
         const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(pos, pos + 64));
         if (m) {
-          word.vars.push(m[0]);
+          addVar(word, m[0]);
           word.text += m[0];
           pos += m[0].length;
           continue;
@@ -128,7 +182,7 @@ export function parseShell(src: string): ParsedShell {
     if (next === '(') {
       pos += 2;
       word.text += '$(';
-      merge(word, parseList(')'));
+      substitute(word, ')');
       word.text += ')';
       return;
     }
@@ -144,6 +198,7 @@ export function parseShell(src: string): ParsedShell {
           const idx = markerIndex(src[pos] ?? '');
           if (idx >= 0) {
             word.placeholders.push(idx);
+            word.directPlaceholders.push(idx);
             uses.push({ index: idx, context: ctx, offset: pos });
           }
         }
@@ -151,7 +206,7 @@ export function parseShell(src: string): ParsedShell {
       }
       const inner = src.slice(start, pos - 1);
       const m = /^[!#]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?#@*$!-])/.exec(inner);
-      if (m) word.vars.push(m[1]);
+      if (m) addVar(word, m[1]);
       word.text += '${' + inner + '}';
       return;
     }
@@ -170,13 +225,13 @@ export function parseShell(src: string): ParsedShell {
     }
     const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(pos + 1, pos + 65));
     if (m) {
-      word.vars.push(m[0]);
+      addVar(word, m[0]);
       word.text += '$' + m[0];
       pos += 1 + m[0].length;
       return;
     }
     if (next !== undefined && SPECIAL_PARAMS.includes(next)) {
-      word.vars.push(next);
+      addVar(word, next);
       word.text += '$' + next;
       pos += 2;
       return;
@@ -207,7 +262,7 @@ export function parseShell(src: string): ParsedShell {
       }
       if (c === '`') {
         pos++;
-        merge(word, parseList('`'));
+        substitute(word, '`');
         continue;
       }
       addChar(word, 'double');
@@ -216,12 +271,12 @@ export function parseShell(src: string): ParsedShell {
     pos++;
   };
 
-  function parseList(terminator: ')' | '`' | null): { placeholders: number[]; vars: string[] } {
+  function parseList(terminator: ')' | '`' | null, substitution: number): { placeholders: number[]; vars: string[] } {
     const agg = { placeholders: [] as number[], vars: [] as string[] };
-    const newCmd = (): ShellCommand => ({ words: [], start: pos, end: pos, separator: '', heredocPlaceholders: [] });
+    const newCmd = (): ShellCommand => ({ words: [], start: pos, end: pos, separator: '', heredocPlaceholders: [], heredocs: [], substitution });
     let cmd = newCmd();
     let word: ShellWord | undefined;
-    let redirectNext = false;
+    let redirectNext: string | undefined;
     let depth = 0;
     const endWord = () => {
       if (word) {
@@ -237,13 +292,14 @@ export function parseShell(src: string): ParsedShell {
       cmd.separator = sep;
       if (cmd.words.length > 0) commands.push(cmd);
       else if (pending.some((h) => h.cmd === cmd)) commands.push(cmd);
-      redirectNext = false;
+      redirectNext = undefined;
       cmd = newCmd();
     };
     const ensureWord = (): ShellWord => {
       if (!word) {
-        word = { text: '', placeholders: [], vars: [], redirect: redirectNext };
-        redirectNext = false;
+        word = { text: '', placeholders: [], vars: [], directVars: [], directPlaceholders: [], substitutions: [], redirect: redirectNext !== undefined };
+        if (redirectNext !== undefined) word.redirectOp = redirectNext;
+        redirectNext = undefined;
       }
       return word;
     };
@@ -319,7 +375,7 @@ export function parseShell(src: string): ParsedShell {
       if (c === '<' && src.startsWith('<<<', pos)) {
         endWord();
         pos += 3;
-        redirectNext = true;
+        redirectNext = '<<<';
         continue;
       }
       if (c === '<' && src[pos + 1] === '<') {
@@ -350,12 +406,17 @@ export function parseShell(src: string): ParsedShell {
         pending.push({ delim, quoted, strip, cmd });
         continue;
       }
-      if (c === '<' || c === '>') {
-        if (word && /^\d+$/.test(word.text)) word.redirect = true;
+      if (c === '<' || c === '>' || (c === '&' && src[pos + 1] === '>')) {
+        let fd = '';
+        if (word && /^\d+$/.test(word.text)) {
+          word.redirect = true;
+          fd = word.text;
+        }
         endWord();
+        const opStart = pos;
         pos++;
         while (src[pos] === '>' || src[pos] === '&' || src[pos] === '|') pos++;
-        redirectNext = true;
+        redirectNext = fd + src.slice(opStart, pos);
         continue;
       }
       const w = ensureWord();
@@ -380,7 +441,7 @@ export function parseShell(src: string): ParsedShell {
       }
       if (c === '`') {
         pos++;
-        merge(w, parseList('`'));
+        substitute(w, '`');
         continue;
       }
       if (c === '$') {
@@ -394,13 +455,19 @@ export function parseShell(src: string): ParsedShell {
     return agg;
   }
 
-  parseList(null);
-  return { source: src, commands, uses };
+  parseList(null, -1);
+  return parsed;
 }
 
-/** 1-based line number of `offset` in `src`. */
-export function lineOf(src: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < src.length; i++) if (src[i] === '\n') line++;
-  return line;
+/** 1-based line number of `offset` in a parsed script (a binary search over its line starts). */
+export function lineOf(shell: Pick<ParsedShell, 'lineStarts'>, offset: number): number {
+  const starts = shell.lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }

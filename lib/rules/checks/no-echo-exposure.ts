@@ -1,23 +1,51 @@
 import { collectReferences, isNoEcho } from '../../ros/intrinsics';
-import { commandShape, locate, scriptFunctions, templateScripts } from '../analysis/template-scripts';
-import { ShellWord } from '../analysis/shell-lexer';
+import { SecretLeak, secretLeaks } from '../analysis/secret-flow';
+import { locate, templateScripts, TemplateScript } from '../analysis/template-scripts';
 import { defineRule, RuleFinding } from '../engine/template-rule';
 
-/** Bash builtins that take a secret without exposing it in a process's argv (printf/read/test run in-process). */
-const SAFE_BUILTINS = new Set([
-  'printf', 'read', 'test', '[', '[[', 'local', 'export', 'declare', 'typeset', 'readonly', 'unset', 'set', 'shift',
-  'return', 'exit', 'true', 'false', ':', 'let', 'cd', 'eval', 'trap',
-]);
+/**
+ * What Cloud Assistant keeps of a RunCommand: its output (stdout and stderr), shown in the console and returned by
+ * DescribeInvocationResults (https://alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeinvocationresults).
+ */
+const RECORDED = 'the command output, which Cloud Assistant records and shows in the console and DescribeInvocationResults';
+
+function describe(leak: SecretLeak): { how: string; fix: string } {
+  const via = leak.via ? ` (in shell function ${leak.via}, called here)` : '';
+  switch (leak.kind) {
+    case 'argv':
+      return {
+        how: `it is in the argv of ${leak.program}${via}, readable by any user via ps and /proc/PID/cmdline`,
+        fix: `pass it on stdin (printf '%s\\n' "$secret" | a program that reads it there, e.g. htpasswd -i) or in a file with mode 0600; never as an argument or in echo.`,
+      };
+    case 'output':
+      return {
+        how: `${leak.program} prints it to ${RECORDED}${via}`,
+        fix: 'write it only to a program\'s stdin (printf \'%s\\n\' "$secret" | program) or to a file with mode 0600; never to stdout, stderr or a log.',
+      };
+    case 'log':
+      return {
+        how: `${leak.program} writes it to the log file ${leak.target}${via}`,
+        fix: 'log what the step does, never the value; keep the secret in a variable or a file with mode 0600.',
+      };
+    default:
+      return {
+        how: `eval re-parses a string holding it as shell code${via}: the secret becomes part of a command line (argv), and a quote in it runs as code`,
+        fix: 'run the program directly and give it the secret on stdin; never eval a string that contains it.',
+      };
+  }
+}
 
 /**
- * `no-echo-exposure`: a `NoEcho` parameter appears in an Output, on a command line (the argv of a program, visible
- * to every user through ps and /proc/PID/cmdline and in RunCommand's recorded output), or in an `echo`. Shell
- * variables assigned from the parameter (also through `$(...)`) carry the secret on. Builtins such as printf and
- * the script's own shell functions run inside bash, so their arguments are not a process's argv.
+ * `no-echo-exposure`: a `NoEcho` parameter is shown in an Output, lands in the argv of a program (visible to every
+ * user through ps and /proc/PID/cmdline), is written to the command output (`echo`, `printf`, a here-document to
+ * `cat`, stderr) or a log file, or is `eval`'d. The value is followed through shell variables, `$(...)`, pipes into
+ * filters (`base64 -d`, `tr`...), here-documents and shell functions; a script with `ContentEncoding: Base64` is
+ * decoded first. Builtins such as printf run inside bash, so `printf '%s\n' "$password" | htpasswd -i ...` passes,
+ * and a variable that only holds what a program printed (an HTTP status code from curl) carries no secret.
  */
 export const noEchoExposure = defineRule({
   id: 'no-echo-exposure',
-  summary: 'A NoEcho parameter is shown in an Output, a command line or an echo',
+  summary: 'A NoEcho parameter is shown in an Output, a command line, the command output, a log or an eval',
   check(template) {
     const findings: RuleFinding[] = [];
     for (const [name, output] of Object.entries(template.Outputs ?? {})) {
@@ -31,53 +59,27 @@ export const noEchoExposure = defineRule({
         });
       }
     }
-    for (const script of templateScripts(template)) {
-      const secretPlaceholders = new Set<number>();
-      script.placeholders.forEach((ph, i) => {
-        if (ph.parameters.some((p) => isNoEcho(template, p))) secretPlaceholders.add(i);
-      });
-      if (secretPlaceholders.size === 0) continue;
-      const secretOf = (ph: number) => script.placeholders[ph].parameters.find((p) => isNoEcho(template, p))!;
-      const functions = scriptFunctions(script);
-      const taintedVars = new Map<string, string>();
-      const secretIn = (w: ShellWord): string | undefined => {
-        const ph = w.placeholders.find((p) => secretPlaceholders.has(p));
-        if (ph !== undefined) return secretOf(ph);
-        const v = w.vars.find((x) => taintedVars.has(x));
-        return v === undefined ? undefined : taintedVars.get(v);
-      };
-      for (const cmd of script.shell.commands) {
-        const shape = commandShape(cmd);
-        const declares = shape.name !== undefined && ['export', 'local', 'declare', 'typeset', 'readonly'].includes(shape.name);
-        const assigned = [...shape.assignments];
-        if (declares) {
-          for (const w of shape.args) {
-            const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.text);
-            if (m) assigned.push({ name: m[1], word: w });
-          }
-        }
-        for (const a of assigned) {
-          const secret = secretIn(a.word);
-          if (secret) taintedVars.set(a.name, secret);
-        }
-        if (shape.name === undefined || (declares)) continue;
-        const words = cmd.words.filter((w) => !w.redirect);
-        const nameWord = words[words.length - shape.args.length - 1];
-        for (const w of [nameWord, ...shape.args]) {
-          const secret = w && secretIn(w);
-          if (!secret) continue;
-          if (shape.name !== 'echo' && (SAFE_BUILTINS.has(shape.name) || functions.has(shape.name))) continue;
-          const how = shape.name === 'echo' ? 'echo prints it to the command output that RunCommand records' : `it is in the argv of ${shape.name}, readable by any user via ps and /proc/PID/cmdline`;
-          findings.push({
-              target: script.resource,
-            targetKind: 'resource',
-            message: `NoEcho parameter ${secret} reaches a command line in ${script.property}: ${how} (${locate(script, cmd.start, cmd.end)}).`,
-            fix: `pass it on stdin (printf '%s\\n' "$secret" | a program that reads it there, e.g. htpasswd -i) or in a file with mode 0600; never as an argument or in echo.`,
-          });
-          break;
-        }
-      }
-    }
+    for (const script of templateScripts(template)) findings.push(...scriptFindings(template, script));
     return findings;
   },
 });
+
+function scriptFindings(template: Parameters<typeof secretLeaks>[0], script: TemplateScript): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const seen = new Set<string>();
+  for (const leak of secretLeaks(template, script)) {
+    if (leak.kind === 'xtrace') continue;
+    const where = locate(script, leak.command.start, leak.command.end);
+    const key = `${leak.kind}|${leak.secret}|${where}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { how, fix } = describe(leak);
+    findings.push({
+      target: script.resource,
+      targetKind: 'resource',
+      message: `NoEcho parameter ${leak.secret} leaks in ${script.property}: ${how} (${where}).`,
+      fix,
+    });
+  }
+  return findings;
+}

@@ -11,6 +11,18 @@ interface Loop {
   hasExit: boolean;
 }
 
+/** The first line from `from` on that is neither blank nor a comment, trimmed ('' at the end of the text). */
+function nextCodeLine(text: string, from: number): string {
+  for (let at = from; at < text.length;) {
+    let eol = text.indexOf('\n', at);
+    if (eol < 0) eol = text.length;
+    const line = text.slice(at, eol).trim();
+    if (line !== '' && !line.startsWith('#')) return line;
+    at = eol + 1;
+  }
+  return '';
+}
+
 /** The loops of a script that can run out and fall through to the next command after `done`. */
 function fallThroughLoops(script: TemplateScript): Array<{ header: ShellCommand; done: ShellCommand }> {
   const text = script.shell.source;
@@ -35,9 +47,10 @@ function fallThroughLoops(script: TemplateScript): Array<{ header: ShellCommand;
       const loop = stack.pop();
       if (!loop || !loop.hasBreak || loop.hasExit || loop.unbounded) continue;
       if (cmd.separator === '||' || cmd.separator === '&&') continue;
-      const after = text.slice(cmd.end).replace(/^[ \t;]*/, '');
-      if (after.startsWith('||') || after.startsWith('&&')) continue;
-      const next = after.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#')) ?? '';
+      let at = cmd.end;
+      while (at < text.length && ' \t;'.includes(text[at])) at++;
+      if (text.startsWith('||', at) || text.startsWith('&&', at)) continue;
+      const next = nextCodeLine(text, at);
       if (/^(if|\[\[?|test|\(\(|!)(\s|\(|$)/.test(next) || next.includes('||') || /\bexit\b/.test(next)) continue;
       result.push({ header: loop.header, done: cmd });
     }
