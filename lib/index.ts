@@ -57,6 +57,10 @@ export type { QwenAppSpec, QwenModelSpec, QwenPrecision } from './compute/models
 export { ImageLayout } from './image/image-layout';
 export type { ImageLayoutProps } from './image/image-layout';
 
+// Operating system bases of images: source image, packages, nginx, Python, crypt() schemes.
+export { CryptScheme, OsBase, PackageManager, compareVersions, cryptSchemePrefix } from './image/os-base';
+export type { OsBaseSpec, OsGpuDriver, OsNginx, OsPackageNames, OsToolVersions } from './image/os-base';
+
 // ROS templates: the resolver users render their scripts with, the YAML writer, limits.
 export { IntrinsicResolver, renderRunCommandScript, rosBase64Encode } from './ros/resolver';
 export type { IntrinsicResolverProps, RenderRunCommandScriptProps } from './ros/resolver';

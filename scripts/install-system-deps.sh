@@ -15,6 +15,7 @@ packages=(
   ca-certificates  # curl over https
   python3          # python3: the rehearsal and the image-build checks
   procps           # ps, pgrep, sysctl
+  git              # git: the image build's app step (a local repository as the demo repo)
   chromium         # headless Chromium (driven by playwright-core): the Gradio browser test
   # The Python packages the Gradio wheels rely on, as ../shared/testdata/gradio-wheelhouse/README.md
   # lists them (the wheels install with pip --no-index --no-deps): the Gradio browser test.

@@ -1,3 +1,4 @@
+import { OsBase } from '../image/os-base';
 import {
   RawMap, enumMember, extraOf, optNumber, optString, renderWithExtra, reqString, requireNonEmpty,
 } from './private/config-fields';
@@ -13,8 +14,14 @@ export interface ImageBuilderProps {
   /** Region the image is built in, e.g. `ap-southeast-1`. */
   readonly regionId: string;
   /**
-   * Source image (an image ID or an OOS public parameter reference).
-   * @default '{{oos:aliyun/services/computenest/images/centos_7_6_gpu_base}}'
+   * The operating system of the image: its public GPU image is the source image (see OsBase.sourceImageId).
+   * The legacy OsBase.CENTOS_7 prints an end-of-life warning.
+   * @default - the built-in base whose image sourceImageId is, else OsBase.ALIBABA_CLOUD_LINUX_3
+   */
+  readonly osBase?: OsBase;
+  /**
+   * Source image (an image ID or an OOS public parameter reference), for an image other than the base's own.
+   * @default - osBase.sourceImageId (Alibaba Cloud Linux 3: Compute Nest's CUDA 12.4 GPU image)
    */
   readonly sourceImageId?: string;
   /**
@@ -52,8 +59,8 @@ export interface ImageBuilderProps {
   readonly extraProperties?: Record<string, unknown>;
 }
 
-/** Default source image of the reference service: Compute Nest's CentOS 7.6 GPU base image. */
-export const DEFAULT_GPU_SOURCE_IMAGE = '{{oos:aliyun/services/computenest/images/centos_7_6_gpu_base}}';
+/** Default source image: the default base's (Alibaba Cloud Linux 3) Compute Nest GPU image. */
+export const DEFAULT_GPU_SOURCE_IMAGE = OsBase.ALIBABA_CLOUD_LINUX_3.sourceImageId;
 /** Default build instance type: 2 x NVIDIA A10 (48 GiB), enough for a 14B model in 16-bit. */
 export const DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE = 'ecs.gn7i-c32g1.16xlarge';
 
@@ -86,6 +93,8 @@ export class ImageBuilder {
   public readonly regionId: string;
   /** Source image. */
   public readonly sourceImageId: string;
+  /** The operating system of the source image, if known (a built-in base's image, or osBase given). */
+  public readonly osBase?: OsBase;
   /** Build instance type. */
   public readonly instanceType: string;
   /** Public bandwidth, Mbit/s. */
@@ -103,7 +112,14 @@ export class ImageBuilder {
     this.props = props;
     this.id = props.id ?? 'Image_1';
     this.regionId = props.regionId;
-    this.sourceImageId = props.sourceImageId ?? DEFAULT_GPU_SOURCE_IMAGE;
+    const known = props.sourceImageId === undefined ? undefined : OsBase.fromSourceImageId(props.sourceImageId);
+    if (props.osBase !== undefined && known !== undefined && known !== props.osBase) {
+      throw new Error(`${OWNER}: prop 'sourceImageId' '${props.sourceImageId}' is ${known.displayName}'s image, not osBase ${props.osBase.displayName}'s: `
+        + `leave sourceImageId out to use '${props.osBase.sourceImageId}', or set osBase to OsBase.fromKey('${known.key}').`);
+    }
+    this.osBase = props.osBase ?? (props.sourceImageId === undefined ? OsBase.ALIBABA_CLOUD_LINUX_3 : known);
+    this.sourceImageId = props.sourceImageId ?? (this.osBase ?? OsBase.ALIBABA_CLOUD_LINUX_3).sourceImageId;
+    this.osBase?.warnIfLegacy(OWNER);
     this.instanceType = props.instanceType ?? DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE;
     this.internetMaxBandwidthOut = props.internetMaxBandwidthOut ?? 100;
     this.commandType = enumMember(`${OWNER} '${props.id ?? 'Image_1'}'`, 'commandType', CommandType, props.commandType ?? CommandType.RUN_SHELL_SCRIPT);

@@ -58,9 +58,15 @@ function imageIdUses(path: string, template: Record<string, unknown>): ImageIdUs
   return uses;
 }
 
+/** A parameter of the rendered image build script (`export NAME='value'`, or `param NAME 'value'` in the asset itself). */
+function scriptParameter(commandContent: string, name: string): string | undefined {
+  const m = new RegExp(`^(?:export ${name}=|param ${name} )'([^']*)'$`, 'm').exec(commandContent);
+  return m ? m[1] : undefined;
+}
+
 function healthTimeoutOf(commandContent: string): number | undefined {
-  const m = /^param HEALTH_TIMEOUT '([0-9]+)'$/m.exec(commandContent);
-  return m ? Number(m[1]) : undefined;
+  const value = scriptParameter(commandContent, 'HEALTH_TIMEOUT');
+  return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : undefined;
 }
 
 /**
@@ -73,7 +79,8 @@ function healthTimeoutOf(commandContent: string): number | undefined {
  * - every TemplateConfigs Url has a template, every template is named by a Url, the icon is the ServiceInfo Image;
  * - each image builder's instance type can run the package's model (lib/compute/model-fit.ts);
  * - each image builder's Timeout is within the Cloud Assistant limit and covers the script's health check,
- *   and its CommandContent fits the Cloud Assistant size limit.
+ *   and its CommandContent fits the Cloud Assistant size limit;
+ * - a build script rendered for one operating system base (its OS_BASE) runs on that base's source image.
  */
 export function validateServicePackage(pkg: ComputeNestServicePackage): void {
   const errors: string[] = [];
@@ -184,6 +191,12 @@ export function validateServicePackage(pkg: ComputeNestServicePackage): void {
       errors.push(`${where} Timeout ${builder.timeout} s is shorter than the build needs: ${IMAGE_BUILD_STEPS_BUDGET_SECONDS} s for the build steps`
         + `${health === undefined ? '' : ` + HEALTH_TIMEOUT ${health} s of the script's health check`}; set timeout to at least ${needed} `
         + `(and at most ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS}).`);
+    }
+    const scriptBase = scriptParameter(builder.commandContent, 'OS_BASE');
+    if (scriptBase !== undefined && builder.osBase !== undefined && scriptBase !== builder.osBase.key) {
+      errors.push(`${where} CommandContent was rendered for the base '${scriptBase}' but SourceImageId '${builder.sourceImageId}' is `
+        + `${builder.osBase.displayName} ('${builder.osBase.key}'); render the script with osBase: OsBase.fromKey('${builder.osBase.key}') `
+        + 'or build on that base\'s image.');
     }
     const base64Bytes = Buffer.from(builder.commandContent, 'utf8').toString('base64').length;
     if (base64Bytes > RUN_COMMAND_CONTENT_MAX_BYTES) {

@@ -4,6 +4,7 @@ import { ComputeNestServicePackage, ServiceFile, TemplateSource } from '../compu
 import { DeployMetadata } from '../computenest/deploy-metadata';
 import { ImageBuildScriptProps, renderImageBuildScript } from './image-build-script';
 import { ImageBuilder } from '../computenest/image-builder';
+import { OsBase } from '../image/os-base';
 import { Service } from '../computenest/service';
 import { ApprovalType, DeployType, ServiceType, ShareType } from '../computenest/service-types';
 
@@ -37,10 +38,15 @@ export interface QwenChatServicePackageProps {
    */
   readonly builderInstanceType?: string;
   /**
-   * Image build script parameters (model is taken from `model`).
+   * The operating system the image is built on (its GPU image is the builder's source image).
+   * @default OsBase.ALIBABA_CLOUD_LINUX_3
+   */
+  readonly osBase?: OsBase;
+  /**
+   * Image build script parameters (model and osBase are taken from `model` and `osBase`).
    * @default {}
    */
-  readonly script?: Omit<ImageBuildScriptProps, 'model'>;
+  readonly script?: Omit<ImageBuildScriptProps, 'model' | 'osBase'>;
   /**
    * Seconds the image build may run (the ImageBuilder's Timeout).
    * @default 10800
@@ -67,11 +73,13 @@ export function qwenChatServicePackage(props: QwenChatServicePackageProps): Comp
   const regions = props.regions ?? ['ap-southeast-1'];
   if (regions.length === 0) throw new Error('qwenChatServicePackage: regions is empty; list at least one region, e.g. [\'ap-southeast-1\'].');
   const templatePath = props.templatePath ?? 'templates/template.yaml';
+  const osBase = props.osBase ?? OsBase.ALIBABA_CLOUD_LINUX_3;
   const builder = new ImageBuilder({
+    osBase,
     regionId: regions[0],
     instanceType: props.builderInstanceType,
     timeout: props.imageBuildTimeoutSeconds,
-    commandContent: renderImageBuildScript({ ...props.script, model }),
+    commandContent: renderImageBuildScript({ ...props.script, model, osBase }),
   });
   const artifact = new Artifact({
     name: `${model.key}-demo`,

@@ -5,6 +5,7 @@ import { ImageBuilder } from '../../lib/computenest/image-builder';
 import { renderImageBuildScript } from '../../lib/qwen-chat/image-build-script';
 import { Service } from '../../lib/computenest/service';
 import { validateServicePackage } from '../../lib/computenest/validate-service-package';
+import { OsBase } from '../../lib/image/os-base';
 import { samplePackage, sampleTemplate } from './fixtures';
 
 /** A package built piece by piece so each cross-check can be broken alone. */
@@ -147,6 +148,14 @@ describe('validateServicePackage', () => {
       expect(() => validateServicePackage(build({ timeout: 3000 }))).toThrow(
         /ImageBuilder 'Image_1' Timeout 3000 s is shorter than the build needs: 3600 s for the build steps \+ HEALTH_TIMEOUT 1800 s of the script's health check; set timeout to at least 5400/,
       );
+    });
+    test('a script rendered for another base than the builder\'s image fails', () => {
+      const pkg = build({ script: renderImageBuildScript({ osBase: OsBase.UBUNTU_22_04 }) });
+      expect(() => validateServicePackage(pkg)).toThrow(
+        "ImageBuilder 'Image_1' CommandContent was rendered for the base 'ubuntu2204' but SourceImageId "
+        + "'{{oos:aliyun/services/computenest/images/aliyun_3_2104_docker_26_gpu_cuda_12_4_60g}}' is Alibaba Cloud Linux 3 ('alinux3'); "
+        + "render the script with osBase: OsBase.fromKey('alinux3') or build on that base's image.");
+      expect(() => validateServicePackage(samplePackage({ osBase: OsBase.UBUNTU_22_04 }))).not.toThrow();
     });
     test('a script over 16 KB Base64 or with placeholder braces fails', () => {
       expect(() => validateServicePackage(build({ script: `#!/bin/bash\n${'echo padding-line\n'.repeat(800)}` }))).toThrow(

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { ComputeNestServicePackage } from '../../lib/computenest/compute-nest-service-package';
 import { writeServiceFolder } from '../../lib/computenest/write-service-folder';
+import { renderImageBuildScript } from '../../lib/qwen-chat/image-build-script';
 import { samplePackage, sampleTemplate } from './fixtures';
 import { listFiles, siblingsOf, treeDigest } from './folder-tree';
 
@@ -36,7 +37,7 @@ describe('writeServiceFolder', () => {
     for (const t of cfg.Service.DeployMetadata.TemplateConfigs) expect(fs.existsSync(path.join(dir, t.Url))).toBe(true);
     expect(fs.existsSync(path.join(dir, cfg.Service.ServiceInfo.Image))).toBe(true);
     expect(YAML.parse(fs.readFileSync(path.join(dir, 'templates/template.yaml'), 'utf8'))).toEqual(sampleTemplate());
-    expect(cfg.ImageBuilder.Image_1.CommandContent).toBe(fs.readFileSync(path.join(__dirname, '../../assets/image-build.sh'), 'utf8'));
+    expect(cfg.ImageBuilder.Image_1.CommandContent).toBe(renderImageBuildScript());
   });
 
   test('two runs give byte-identical output', () => {
