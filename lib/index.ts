@@ -33,7 +33,7 @@ export type { WaitConditionCallbackProps } from './signal/wait-condition-callbac
 export { ScriptedDeployment } from './deployment/scripted-deployment';
 export type { ScriptedDeploymentProps } from './deployment/scripted-deployment';
 
-// Network.
+// Network: a new VPC, an existing one, or the console's choice between them (NetworkParameters, below).
 export { ServiceNetwork } from './network/service-network';
 export type { ExistingNetworkProps, IngressPort, ServiceNetworkProps } from './network/service-network';
 export type { INetwork } from './network/network';
@@ -64,6 +64,7 @@ export type { OsBaseSpec, OsGpuDriver, OsNginx, OsPackageNames, OsToolVersions }
 // ROS templates: the resolver users render their scripts with, the YAML writer, limits.
 export { IntrinsicResolver, renderRunCommandScript, rosBase64Encode } from './ros/resolver';
 export type { IntrinsicResolverProps, RenderRunCommandScriptProps } from './ros/resolver';
+export { applyConditions, ConditionEvaluator } from './ros/conditions';
 export { parseTemplateText, readTemplateFile } from './ros/template';
 export type { TemplateDocument, TemplateResource } from './ros/template';
 export { templateToYaml } from './ros/yaml';
@@ -89,6 +90,11 @@ export { validateServicePackage } from './computenest/validate-service-package';
 export { writeServiceFolder } from './computenest/write-service-folder';
 export { bilingual } from './computenest/console-metadata';
 export type { BilingualText } from './computenest/console-metadata';
+// Console parameters shared by products: the network choices (new/existing VPC, public access) and the instance count.
+export { CIDR_PATTERN, NetworkParameters, sourceCidrIpParameter, VpcOption } from './computenest/network-parameters';
+export type { NetworkFromParametersProps, NetworkParametersProps } from './computenest/network-parameters';
+export { instanceCountParameter } from './computenest/instance-count-parameter';
+export type { InstanceCountParameterProps } from './computenest/instance-count-parameter';
 
 // The Qwen chat product: the stack, its presets, its service package, image layout and image build.
 export { QwenChatStack } from './qwen-chat/qwen-chat-stack';

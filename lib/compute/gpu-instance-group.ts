@@ -133,6 +133,16 @@ export class GpuInstanceGroup extends ros.Construct implements IInstanceGroup {
     if (allocatePublicIp && bandwidth === 0) {
       throw new Error(`${owner}: internetMaxBandwidthOutMbps 0 with allocatePublicIp true gives no public IP; give a bandwidth from 1 to 100, or set allocatePublicIp false.`);
     }
+    const publicIpCondition = props.publicIpCondition;
+    if (publicIpCondition !== undefined && !allocatePublicIp) {
+      throw new Error(`${owner}: publicIpCondition is not allowed with allocatePublicIp false: the instances would never get a public IP. Leave allocatePublicIp out (or true) to switch it at deploy time, or leave publicIpCondition out.`);
+    }
+    // With a switch: a public IP and bandwidth where the condition holds, neither elsewhere (ROS Fn::If,
+    // https://www.alibabacloud.com/help/en/ros/user-guide/function-if; InstanceGroup assigns a public IP
+    // whenever InternetMaxBandwidthOut is not 0, @alicloud/ros-cdk-spec 1.0.13, so both follow it).
+    const switched = <T>(whenPublic: T, otherwise: T): T | ros.IResolvable => publicIpCondition === undefined
+      ? whenPublic
+      : ros.Fn.conditionIf(publicIpCondition.logicalId, whenPublic, otherwise);
     this.amount = props.amount ?? 1;
     if (!ros.Token.isUnresolved(this.amount) && (!Number.isInteger(this.amount) || this.amount < 1 || this.amount > 100)) {
       throw new Error(`${owner}: amount ${this.amount} is not allowed: give a whole number from 1 to 100, or a Number parameter's valueAsNumber.`);
@@ -172,8 +182,8 @@ export class GpuInstanceGroup extends ros.Construct implements IInstanceGroup {
       imageId: props.imageId,
       instanceType: props.instanceType,
       password: props.password,
-      allocatePublicIp,
-      internetMaxBandwidthOut: bandwidth,
+      allocatePublicIp: switched(allocatePublicIp, false),
+      internetMaxBandwidthOut: switched(bandwidth, 0),
       ramRoleName: props.ramRoleName,
       tags: tags.length > 0 ? tags.map(([key, value]) => ({ key, value })) : undefined,
       diskMappings: dataDisks.length > 0

@@ -1,3 +1,4 @@
+import * as ros from '@alicloud/ros-cdk-core';
 import { enumValue } from './private/token-enum';
 
 // Allowed values from the ROS resource specification of ALIYUN::ECS::InstanceGroup
@@ -145,6 +146,13 @@ export interface GpuInstanceOptions {
    * @default true
    */
   readonly allocatePublicIp?: boolean;
+  /**
+   * A deploy-time switch for the public IP (e.g. the condition of a Boolean parameter): where it
+   * holds, each instance gets a public IP with `internetMaxBandwidthOutMbps`; elsewhere none
+   * (`AllocatePublicIP` false and no bandwidth). Only with `allocatePublicIp` true (its default).
+   * @default - no switch: `allocatePublicIp` alone decides
+   */
+  readonly publicIpCondition?: ros.RosCondition;
   /**
    * Outbound public bandwidth in Mbit/s (0 to 100); must be > 0 with a public IP.
    * @default 2

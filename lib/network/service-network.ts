@@ -42,6 +42,25 @@ export interface ServiceNetworkProps {
    * @default ''
    */
   readonly logicalIdPrefix?: string;
+  /**
+   * Decide at deploy time between this new VPC and VSwitch and existing ones: the VPC and VSwitch
+   * carry this condition (made only where it holds), and where it does not the service uses
+   * `existingVpcId` / `existingVSwitchId`; the security group is made either way, in the VPC used.
+   * @default - the VPC and VSwitch are always made
+   */
+  readonly newNetworkCondition?: ros.RosCondition;
+  /**
+   * The existing VPC's id where `newNetworkCondition` does not hold (e.g. a `VpcId` parameter's
+   * value); required with `newNetworkCondition`, refused without it.
+   * @default - none
+   */
+  readonly existingVpcId?: string;
+  /**
+   * The existing VSwitch's id (in `existingVpcId`, in `zoneId`) where `newNetworkCondition` does
+   * not hold; required with `newNetworkCondition`, refused without it.
+   * @default - none
+   */
+  readonly existingVSwitchId?: string;
 }
 
 /** Props for {@link ServiceNetwork.fromExisting}. */
@@ -76,7 +95,8 @@ export interface ExistingNetworkProps {
 
 /**
  * A new VPC, one VSwitch and a security group that lets the given TCP ports in and all traffic
- * out. `ServiceNetwork.fromExisting` places the service in a VPC and VSwitch that exist.
+ * out. `ServiceNetwork.fromExisting` places the service in a VPC and VSwitch that exist; with
+ * `newNetworkCondition` the choice between the two is made at deploy time (a console parameter).
  */
 export class ServiceNetwork extends ros.Construct implements INetwork {
   /**
@@ -87,16 +107,18 @@ export class ServiceNetwork extends ros.Construct implements INetwork {
     return new ExistingNetwork(scope, id, props);
   }
 
-  /** The VPC (escape hatch). */
+  /** The VPC (escape hatch); with `newNetworkCondition`, made only where it holds. */
   public readonly vpc: ecs.RosVPC;
-  /** The VSwitch (escape hatch). */
+  /** The VSwitch (escape hatch); with `newNetworkCondition`, made only where it holds. */
   public readonly vSwitch: ecs.RosVSwitch;
   /** The security group (escape hatch). */
   public readonly securityGroup: ecs.RosSecurityGroup;
-  /** The VPC id. */
+  /** The VPC id (with `newNetworkCondition`: the new one's or the existing one's, an `Fn::If`). */
   public readonly vpcId: string;
-  /** The VSwitch id. */
+  /** The VSwitch id (with `newNetworkCondition`: the new one's or the existing one's, an `Fn::If`). */
   public readonly vSwitchId: string;
+  /** The condition under which the VPC and VSwitch are made, if the choice is made at deploy time. */
+  public readonly newNetworkCondition?: ros.RosCondition;
   /** The zone of the VSwitch. */
   public readonly zoneId: string;
   /** The security group id. */
@@ -111,6 +133,22 @@ export class ServiceNetwork extends ros.Construct implements INetwork {
     for (const logicalId of ['EcsVpc', 'EcsVSwitch']) {
       assertLogicalIdFree(this, `${prefix}${logicalId}`, 'ServiceNetwork', 'logicalIdPrefix');
     }
+    const condition = props.newNetworkCondition;
+    if (condition === undefined) {
+      for (const prop of ['existingVpcId', 'existingVSwitchId'] as const) {
+        if (props[prop] !== undefined) {
+          throw new Error(`ServiceNetwork: ${prop} is not allowed without newNetworkCondition: the new VPC and VSwitch are always made. Give newNetworkCondition to choose at deploy time, or use ServiceNetwork.fromExisting.`);
+        }
+      }
+    } else {
+      for (const prop of ['existingVpcId', 'existingVSwitchId'] as const) {
+        const value = props[prop];
+        if (typeof value !== 'string' || value.trim() === '') {
+          throw new Error(`ServiceNetwork: ${prop} ${JSON.stringify(value)} is not allowed with newNetworkCondition: give the id used where the condition does not hold, e.g. a VpcId / VSwitchId parameter's value.`);
+        }
+      }
+    }
+    this.newNetworkCondition = condition;
 
     this.vpc = new ecs.RosVPC(this, `${prefix}EcsVpc`, {
       vpcName: name,
@@ -122,11 +160,20 @@ export class ServiceNetwork extends ros.Construct implements INetwork {
       zoneId: props.zoneId,
       cidrBlock: props.vSwitchCidrBlock,
     }, true);
+    // Fn::If picks the new resource's id or the existing one; a Ref to a resource whose condition
+    // is false appears only in the branch not taken (ROS Fn::If, https://www.alibabacloud.com/help/en/ros/user-guide/function-if).
+    const choose = (made: string, existing: string | undefined): string => condition === undefined
+      ? made
+      : ros.Token.asString(ros.Fn.conditionIf(condition.logicalId, made, existing));
+    if (condition !== undefined) {
+      this.vpc.addCondition(condition);
+      this.vSwitch.addCondition(condition);
+    }
+    this.vpcId = choose(this.vpc.ref, props.existingVpcId);
+    this.vSwitchId = choose(this.vSwitch.ref, props.existingVSwitchId);
     this.securityGroup = newSecurityGroup(this, 'ServiceNetwork', {
-      vpcId: this.vpc.ref, name, ingressPorts: props.ingressPorts, logicalIdPrefix: prefix,
+      vpcId: this.vpcId, name, ingressPorts: props.ingressPorts, logicalIdPrefix: prefix,
     });
-    this.vpcId = this.vpc.ref;
-    this.vSwitchId = this.vSwitch.ref;
     this.zoneId = props.zoneId;
     this.securityGroupId = this.securityGroup.ref;
   }

@@ -3,10 +3,12 @@ import { GpuInstanceOptions, InstanceChargeType, PeriodUnit } from '../compute/i
 import { QwenGpuInstance } from '../compute/qwen-gpu-instance';
 import { QwenModel } from '../compute/models';
 import { BilingualText, bilingual, ConsoleInterface } from '../computenest/console-metadata';
+import { instanceCountParameter, InstanceCountParameterProps } from '../computenest/instance-count-parameter';
+import { NetworkParameters, sourceCidrIpParameter } from '../computenest/network-parameters';
 import { ScriptedDeployment } from '../deployment/scripted-deployment';
 import { ImageLayout } from '../image/image-layout';
 import { INetwork } from '../network/network';
-import { IngressPort, ServiceNetwork } from '../network/service-network';
+import { IngressPort } from '../network/service-network';
 import { applyRulePack, RuleSuppression } from '../rules';
 import { DeployScript, IScriptPart } from '../script/deploy-script';
 import { DeployScriptRunCommand } from '../script/deploy-script-run-command';
@@ -84,14 +86,23 @@ export interface QwenChatStackProps extends ros.StackProps {
    */
   readonly serviceName?: string;
   /**
-   * Options of the GPU instances: count (`amount`), RAM role, tags, data disks, spot, disks and
-   * public access.
+   * Options of the GPU instances: count (`amount`, a fixed number), RAM role, tags, data disks,
+   * spot, disks and public access.
    * @default - one instance with the reference's disk, bandwidth and public IP
    */
   readonly instanceOptions?: GpuInstanceOptions;
   /**
+   * Let the deployer choose the number of GPU instances: an `InstanceCount` console parameter
+   * whose value the instance group's MaxAmount, the RunCommand's targets and the wait's Count all
+   * follow. Not with `instanceOptions.amount` (one count, one place).
+   * @default - no parameter: `instanceOptions.amount` (default 1) instances
+   */
+  readonly instanceCountParameter?: InstanceCountParameterProps;
+  /**
    * The network to deploy into.
-   * @default - a new VPC, VSwitch and security group from the VpcCidrBlock, VSwitchCidrBlock and SourceCidrIp parameters
+   * @default - the console's choice (NetworkParameters): a new VPC and VSwitch (VpcCidrBlock,
+   *   VSwitchCidrBlock) or existing ones (VpcId, VSwitchId), the stack's own security group, and
+   *   public access or not (EnablePublicAccess, SourceCidrIp)
    */
   readonly network?: IQwenChatNetworkProvider;
   /**
@@ -129,12 +140,22 @@ export interface QwenChatParameters {
   readonly payPeriod: ros.RosParameter;
   /** `ZoneId`: the zone, filtered by the instance type. */
   readonly zoneId: ros.RosParameter;
+  /** `VpcOption`: a new or an existing VPC; only with the stack's own network (no `network` prop). */
+  readonly vpcOption?: ros.RosParameter;
   /** `VpcCidrBlock`: only with the stack's own network (no `network` prop). */
   readonly vpcCidrBlock?: ros.RosParameter;
   /** `VSwitchCidrBlock`: only with the stack's own network (no `network` prop). */
   readonly vSwitchCidrBlock?: ros.RosParameter;
+  /** `VpcId`: the existing VPC; only with the stack's own network (no `network` prop). */
+  readonly vpcId?: ros.RosParameter;
+  /** `VSwitchId`: the existing VSwitch; only with the stack's own network (no `network` prop). */
+  readonly vSwitchId?: ros.RosParameter;
+  /** `EnablePublicAccess` (Boolean): public IPs and endpoint, or private only; only with the stack's own network. */
+  readonly enablePublicAccess?: ros.RosParameter;
   /** `SourceCidrIp`: who may reach the proxy's port. */
   readonly sourceCidrIp: ros.RosParameter;
+  /** `InstanceCount`: how many GPU instances; only with `instanceCountParameter`. */
+  readonly instanceCount?: ros.RosParameter;
   /** `EcsInstanceType`: the GPU instance types that fit the model. */
   readonly instanceType: ros.RosParameter;
   /** `InstancePassword`: the instances' login password (NoEcho). */
@@ -152,8 +173,7 @@ const PASSWORD_RULE: BilingualText = {
 };
 /** A user name htpasswd and the deploy script accept: no ':' (htpasswd's separator), no leading '-'. */
 export const USER_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.@-]*$';
-/** An IPv4 CIDR block. */
-export const CIDR_PATTERN = '^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])$';
+export { CIDR_PATTERN } from '../computenest/network-parameters';
 
 /**
  * The Qwen chat Compute Nest service: a new VPC, VSwitch and security group (or the network it is
@@ -179,6 +199,10 @@ export class QwenChatStack extends ros.Stack {
   public readonly listenPort: number;
   /** The network. */
   public readonly network: INetwork;
+  /** The console's network choices (VpcOption, ..., EnablePublicAccess); only with the stack's own network. */
+  public readonly networkParameters?: NetworkParameters;
+  /** How many GPU instances: a literal, or the `InstanceCount` parameter's value (a number token). */
+  public readonly instanceCount: number;
   /** The GPU instances. */
   public readonly instance: QwenGpuInstance;
   /** The script, its RunCommand and its wait, wired to the instances. */
@@ -215,16 +239,23 @@ export class QwenChatStack extends ros.Stack {
 
     new ros.RosInfo(this, ros.RosInfo.description, description(model, listenPort, props));
 
-    const ownNetwork = props.network === undefined;
-    const p = parameters(this, allowedTypes, listenPort, ownNetwork);
+    if (props.instanceCountParameter !== undefined && props.instanceOptions?.amount !== undefined) {
+      throw new Error(`QwenChatStack: instanceOptions.amount ${props.instanceOptions.amount} is not allowed with instanceCountParameter: the InstanceCount parameter decides the count. Leave one of them out.`);
+    }
+    const { params: p, networkParameters } = parameters(this, allowedTypes, listenPort, props);
     this.parameters = p;
+    this.networkParameters = networkParameters;
+    this.instanceCount = p.instanceCount?.valueAsNumber ?? props.instanceOptions?.amount ?? 1;
     this.consoleInterface.addParameterGroup({ label: { en: 'PayType Configuration', 'zh-cn': '付费类型配置' }, parameters: [p.payType, p.payPeriodUnit, p.payPeriod] });
-    this.consoleInterface.addParameterGroup({ label: { en: 'Instance', 'zh-cn': 'ECS实例配置' }, parameters: [p.instanceType, p.instancePassword] });
+    this.consoleInterface.addParameterGroup({
+      label: { en: 'Instance', 'zh-cn': 'ECS实例配置' },
+      parameters: [p.instanceType, p.instancePassword, ...(p.instanceCount ? [p.instanceCount] : [])],
+    });
     this.consoleInterface.addParameterGroup({ label: { en: 'Login Information', 'zh-cn': '登录信息' }, parameters: [p.userName, p.password] });
     this.consoleInterface.addParameterGroup({ label: { en: 'Zone Configuration', 'zh-cn': '可用区配置' }, parameters: [p.zoneId] });
     this.consoleInterface.addParameterGroup({
       label: QwenChatStack.NETWORK_GROUP,
-      parameters: [...(p.vpcCidrBlock ? [p.vpcCidrBlock] : []), ...(p.vSwitchCidrBlock ? [p.vSwitchCidrBlock] : []), p.sourceCidrIp],
+      parameters: networkParameters?.parameters ?? [p.sourceCidrIp],
     });
 
     this.proxy = props.proxy?.provideProxy(this) ?? new NginxBasicAuth({
@@ -241,16 +272,16 @@ export class QwenChatStack extends ros.Stack {
       throw new Error(`QwenChatStack: the proxy from props.proxy listens on port ${this.proxy.listenPort}, but listenPort is ${listenPort}; build the proxy on stack.listenPort, or set listenPort to its port.`);
     }
 
-    const ingressPorts: IngressPort[] = [{ port: listenPort, sourceCidrIp: p.sourceCidrIp.valueAsString }];
-    this.network = props.network?.provideNetwork(this, ingressPorts) ?? new ServiceNetwork(this, 'Network', {
-      vpcCidrBlock: p.vpcCidrBlock!.valueAsString,
-      vSwitchCidrBlock: p.vSwitchCidrBlock!.valueAsString,
-      zoneId: p.zoneId.valueAsString,
-      ingressPorts,
-    });
+    // The proxy's port admits SourceCidrIp; without public access in a new VPC, the new VPC's block.
+    const clientSource = networkParameters?.clientSourceCidrIp ?? p.sourceCidrIp.valueAsString;
+    const ingressPorts: IngressPort[] = [{ port: listenPort, sourceCidrIp: clientSource }];
+    this.network = props.network?.provideNetwork(this, ingressPorts)
+      ?? networkParameters!.createNetwork(this, 'Network', { ingressPorts });
 
     this.instance = new QwenGpuInstance(this, 'Instance', {
       ...props.instanceOptions,
+      amount: this.instanceCount,
+      publicIpCondition: props.instanceOptions?.publicIpCondition ?? networkParameters?.publicAccess,
       model,
       instanceType: p.instanceType.valueAsString,
       allowedInstanceTypes: allowedTypes,
@@ -286,17 +317,19 @@ export class QwenChatStack extends ros.Stack {
     this.script = this.deployment.script;
     this.runCommand = this.deployment.runCommand;
 
-    const endpoint = (name: string, ips: string[], text: BilingualText) =>
+    const endpoint = (name: string, ips: string[], text: BilingualText, condition?: ros.RosCondition) =>
       new ros.RosOutput(this, name, {
         description: bilingual(text),
         value: ros.Fn.sub(`http://\${ServerAddress}:${listenPort}`, {
           ServerAddress: ros.Fn.select(0, ips),
         }),
+        condition,
       });
+    // Without public access there is no public IP: only the private endpoint is output.
     endpoint('Endpoint', this.instance.publicIps, {
       en: 'Public address of the chat demo (HTTP basic auth with UserName and Password)',
       'zh-cn': '对话演示的公网访问地址（使用软件登录名和密码进行 HTTP 基本认证）',
-    });
+    }, networkParameters?.publicAccess);
     endpoint('PrivateEndpoint', this.instance.privateIps, {
       en: 'Private address of the chat demo, reachable inside the VPC',
       'zh-cn': '对话演示的内网访问地址，在专有网络内可达',
@@ -317,11 +350,11 @@ export class QwenChatStack extends ros.Stack {
 
 /** The template's Description: what it deploys, where, and behind what. */
 function description(model: QwenModel, listenPort: number, props: QwenChatStackProps): BilingualText {
-  const amount = props.instanceOptions?.amount ?? 1;
+  const amount = props.instanceCountParameter !== undefined ? ros.Token.asNumber(ros.Fn.ref('InstanceCount')) : props.instanceOptions?.amount ?? 1;
   const count = ros.Token.isUnresolved(amount)
     ? { en: 'GPU ECS instances', zh: '多台 GPU ECS 实例' }
     : amount === 1 ? { en: 'one GPU ECS instance', zh: '一台 GPU ECS 实例' } : { en: `${amount} GPU ECS instances`, zh: `${amount} 台 GPU ECS 实例` };
-  const where = props.network === undefined ? { en: ' in a new VPC', zh: '新建专有网络中的' } : { en: '', zh: '' };
+  const where = props.network === undefined ? { en: ' in a new or an existing VPC', zh: '新建或已有专有网络中的' } : { en: '', zh: '' };
   const proxy = props.proxy === undefined
     ? { en: 'an nginx reverse proxy with HTTP basic auth', zh: '带 HTTP 基本认证的 nginx 反向代理' }
     : { en: 'a reverse proxy', zh: '反向代理' };
@@ -332,87 +365,70 @@ function description(model: QwenModel, listenPort: number, props: QwenChatStackP
 }
 
 /**
- * The template's parameters, named and described as in the reference template; VpcCidrBlock and
- * VSwitchCidrBlock only when the stack makes its own network.
+ * The template's parameters, named and described as in the reference template, in the
+ * reference's order; with the stack's own network, the console's network choices
+ * (NetworkParameters: VpcOption, VpcCidrBlock, VSwitchCidrBlock, VpcId, VSwitchId,
+ * EnablePublicAccess, SourceCidrIp), else SourceCidrIp alone; InstanceCount with `instanceCountParameter`.
  */
-function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: number, ownNetwork: boolean): QwenChatParameters {
+function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: number, props: QwenChatStackProps): {
+  params: QwenChatParameters; networkParameters?: NetworkParameters;
+} {
   // ROS renders bilingual labels, but RosParameterProps types `label` and the descriptions as strings.
   type Props = Omit<ros.RosParameterProps, 'label' | 'description' | 'constraintDescription'> & {
     readonly label: BilingualText; readonly description?: BilingualText; readonly constraintDescription?: BilingualText;
   };
-  const param = (name: string, props: Props) => new ros.RosParameter(stack, name, {
-    ...props,
-    label: bilingual(props.label),
-    description: props.description && bilingual(props.description),
-    constraintDescription: props.constraintDescription && bilingual(props.constraintDescription),
+  const param = (name: string, p: Props) => new ros.RosParameter(stack, name, {
+    ...p,
+    label: bilingual(p.label),
+    description: p.description && bilingual(p.description),
+    constraintDescription: p.constraintDescription && bilingual(p.constraintDescription),
   });
   const visibleWhenPrePaid = { Visible: { Condition: { 'Fn::Not': { 'Fn::Equals': ['${PayType}', 'PostPaid'] } } } };
   const S = ros.RosParameterType.STRING;
-  return {
-    payType: param('PayType', {
-      type: S,
-      label: { en: 'ECS Instance Charge Type', 'zh-cn': '付费类型' },
-      defaultValue: 'PostPaid',
-      allowedValues: ['PostPaid', 'PrePaid'],
-      associationProperty: 'ChargeType',
-      associationPropertyMetadata: { LocaleKey: 'InstanceChargeType' },
-    }),
-    payPeriodUnit: param('PayPeriodUnit', {
-      type: S,
-      label: { en: 'Pay Period Unit', 'zh-cn': '购买资源时长周期' },
-      defaultValue: 'Month',
-      allowedValues: ['Month', 'Year'],
-      associationProperty: 'PayPeriodUnit',
-      associationPropertyMetadata: visibleWhenPrePaid,
-    }),
-    payPeriod: param('PayPeriod', {
-      type: ros.RosParameterType.NUMBER,
-      label: { en: 'Period', 'zh-cn': '购买资源时长' },
-      defaultValue: 1,
-      allowedValues: [1, 2, 3, 4, 5, 6, 7, 8, 9],
-      associationProperty: 'PayPeriod',
-      associationPropertyMetadata: visibleWhenPrePaid,
-    }),
-    zoneId: param('ZoneId', {
-      type: S,
-      label: { en: 'VSwitch Availability Zone', 'zh-cn': '交换机可用区' },
-      associationProperty: 'ALIYUN::ECS::Instance::ZoneId',
-      // Only zones with stock of the chosen type and charge type (ROS "ECS resources" AssociationPropertyMetadata).
-      associationPropertyMetadata: {
-        InstanceType: '${EcsInstanceType}',
-        InstanceChargeType: '${PayType}',
-        SystemDiskCategory: 'cloud_essd',
-      },
-    }),
-    vpcCidrBlock: !ownNetwork ? undefined : param('VpcCidrBlock', {
-      type: S,
-      label: { en: 'VPC CIDR IPv4 Block', 'zh-cn': '专有网络IPv4网段' },
-      description: {
-        'zh-cn': "VPC的ip地址段范围，<br>您可以使用以下的ip地址段或其子网:<br><font color='green'>[10.0.0.0/8]</font><br><font color='green'>[172.16.0.0/12]</font><br><font color='green'>[192.168.0.0/16]</font>",
-        en: "The ip address range of the VPC in the CidrBlock form; <br>You can use the following ip address ranges and their subnets: <br><font color='green'>[10.0.0.0/8]</font><br><font color='green'>[172.16.0.0/12]</font><br><font color='green'>[192.168.0.0/16]</font>",
-      },
-      defaultValue: '192.168.0.0/16',
-      associationProperty: 'ALIYUN::VPC::VPC::CidrBlock',
-    }),
-    vSwitchCidrBlock: !ownNetwork ? undefined : param('VSwitchCidrBlock', {
-      type: S,
-      label: { en: 'VSwitch CIDR Block', 'zh-cn': '交换机子网网段' },
-      description: { 'zh-cn': '必须属于VPC的子网段。', en: 'Must belong to the subnet segment of VPC.' },
-      defaultValue: '192.168.1.0/24',
-      associationProperty: 'ALIYUN::VPC::VSwitch::CidrBlock',
-      associationPropertyMetadata: { VpcCidrBlock: 'VpcCidrBlock' },
-    }),
-    sourceCidrIp: param('SourceCidrIp', {
-      type: S,
-      label: { en: 'Allowed Source CIDR', 'zh-cn': '允许访问的来源网段' },
-      description: {
-        en: `Who may connect to port ${listenPort}: an IPv4 CIDR block. 0.0.0.0/0 lets the whole internet reach the login prompt; narrow it to your office's range.`,
-        'zh-cn': `允许访问端口 ${listenPort} 的来源 IPv4 网段。0.0.0.0/0 表示整个互联网均可访问登录页，建议缩小为您办公网络的网段。`,
-      },
-      defaultValue: '0.0.0.0/0',
-      allowedPattern: CIDR_PATTERN,
-      constraintDescription: { en: 'An IPv4 CIDR block such as 203.0.113.0/24.', 'zh-cn': 'IPv4 网段，例如 203.0.113.0/24。' },
-    }),
+  const payType = param('PayType', {
+    type: S,
+    label: { en: 'ECS Instance Charge Type', 'zh-cn': '付费类型' },
+    defaultValue: 'PostPaid',
+    allowedValues: ['PostPaid', 'PrePaid'],
+    associationProperty: 'ChargeType',
+    associationPropertyMetadata: { LocaleKey: 'InstanceChargeType' },
+  });
+  const payPeriodUnit = param('PayPeriodUnit', {
+    type: S,
+    label: { en: 'Pay Period Unit', 'zh-cn': '购买资源时长周期' },
+    defaultValue: 'Month',
+    allowedValues: ['Month', 'Year'],
+    associationProperty: 'PayPeriodUnit',
+    associationPropertyMetadata: visibleWhenPrePaid,
+  });
+  const payPeriod = param('PayPeriod', {
+    type: ros.RosParameterType.NUMBER,
+    label: { en: 'Period', 'zh-cn': '购买资源时长' },
+    defaultValue: 1,
+    allowedValues: [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    associationProperty: 'PayPeriod',
+    associationPropertyMetadata: visibleWhenPrePaid,
+  });
+  const zoneId = param('ZoneId', {
+    type: S,
+    label: { en: 'VSwitch Availability Zone', 'zh-cn': '交换机可用区' },
+    associationProperty: 'ALIYUN::ECS::Instance::ZoneId',
+    // Only zones with stock of the chosen type and charge type (ROS "ECS resources" AssociationPropertyMetadata).
+    associationPropertyMetadata: {
+      InstanceType: '${EcsInstanceType}',
+      InstanceChargeType: '${PayType}',
+      SystemDiskCategory: 'cloud_essd',
+    },
+  });
+  const sourceDescription: BilingualText = {
+    en: `Who may connect to port ${listenPort}: an IPv4 CIDR block. 0.0.0.0/0 lets the whole internet reach the login prompt; narrow it to your office's range.`,
+    'zh-cn': `允许访问端口 ${listenPort} 的来源 IPv4 网段。0.0.0.0/0 表示整个互联网均可访问登录页，建议缩小为您办公网络的网段。`,
+  };
+  const networkParameters = props.network !== undefined ? undefined : new NetworkParameters(stack, 'NetworkParameters', {
+    zoneId, servicePort: listenPort, sourceCidrIpDescription: sourceDescription,
+  });
+  const sourceCidrIp = networkParameters?.sourceCidrIp ?? sourceCidrIpParameter(stack, listenPort, sourceDescription);
+  const rest = {
     instanceType: param('EcsInstanceType', {
       type: S,
       label: { en: 'Instance Type', 'zh-cn': '实例类型' },
@@ -463,5 +479,20 @@ function parameters(stack: QwenChatStack, allowedTypes: string[], listenPort: nu
       maxLength: 30,
       associationProperty: 'ALIYUN::ECS::Instance::Password',
     }),
+  };
+  return {
+    networkParameters,
+    params: {
+      payType, payPeriodUnit, payPeriod, zoneId,
+      vpcOption: networkParameters?.vpcOption,
+      vpcCidrBlock: networkParameters?.vpcCidrBlock,
+      vSwitchCidrBlock: networkParameters?.vSwitchCidrBlock,
+      vpcId: networkParameters?.vpcId,
+      vSwitchId: networkParameters?.vSwitchId,
+      enablePublicAccess: networkParameters?.enablePublicAccess,
+      sourceCidrIp,
+      ...rest,
+      instanceCount: props.instanceCountParameter === undefined ? undefined : instanceCountParameter(stack, props.instanceCountParameter),
+    },
   };
 }

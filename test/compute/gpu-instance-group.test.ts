@@ -160,3 +160,29 @@ describe('GpuInstanceGroup: logical ids', () => {
       .toThrow(/logical id 'EcsInstanceGroup' is already used by 'S\/EcsInstanceGroup' \(a parameter\)/);
   });
 });
+
+describe('GpuInstanceGroup: public IP switched at deploy time (publicIpCondition)', () => {
+  const withSwitch = (props: Partial<GpuInstanceGroupProps> = {}) => {
+    const app = newApp();
+    const stack = new ros.Stack(app, 'S');
+    const enable = new ros.RosParameter(stack, 'EnablePublicAccess', { type: ros.RosParameterType.BOOLEAN, defaultValue: true });
+    const condition = new ros.RosCondition(stack, 'PublicAccess', { expression: ros.Fn.conditionEquals(true, enable.value) });
+    new GpuInstanceGroup(stack, 'Gpus', {
+      requirement: OTHER, instanceType: 'ecs.gn7i-c32g1.16xlarge', network: NETWORK, imageId: 'm-1', password: 'x', publicIpCondition: condition, ...props,
+    });
+    return { app, stack };
+  };
+
+  test('AllocatePublicIP and the bandwidth follow the condition: a public IP with the bandwidth, or neither', () => {
+    const { app, stack } = withSwitch({ internetMaxBandwidthOutMbps: 5 });
+    expect(synthTemplate(app, stack).Resources.EcsInstanceGroup.Properties).toMatchObject({
+      AllocatePublicIP: { 'Fn::If': ['PublicAccess', true, false] },
+      InternetMaxBandwidthOut: { 'Fn::If': ['PublicAccess', 5, 0] },
+    });
+  });
+
+  test('with allocatePublicIp false it is refused: the switch could never turn the IP on', () => {
+    expect(() => withSwitch({ allocatePublicIp: false, internetMaxBandwidthOutMbps: 0 }))
+      .toThrow(/GpuInstanceGroup: publicIpCondition is not allowed with allocatePublicIp false: the instances would never get a public IP/);
+  });
+});

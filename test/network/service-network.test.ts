@@ -1,5 +1,6 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { ExistingNetworkProps, ServiceNetwork, ServiceNetworkProps } from '../../lib/network/service-network';
+import { applyConditions } from '../../lib/ros/conditions';
 import { esc, newApp, synthTemplate } from '../script/script-test-support';
 
 const BASE: ServiceNetworkProps = {
@@ -128,6 +129,53 @@ describe('ServiceNetwork', () => {
       expect(() => build({ vpcCidrBlock: '10.1.0.0/24', vSwitchCidrBlock: '10.1.0.0/16' }))
         .toThrow(/ServiceNetwork: vSwitchCidrBlock '10\.1\.0\.0\/16' is outside vpcCidrBlock '10\.1\.0\.0\/24'/);
     });
+  });
+});
+
+describe('ServiceNetwork: new or existing, chosen at deploy time (newNetworkCondition)', () => {
+  const chosen = (props: Partial<ServiceNetworkProps> = {}) => {
+    const app = newApp();
+    const stack = new ros.Stack(app, 'S');
+    const p = (id: string, def?: string) => new ros.RosParameter(stack, id, { type: ros.RosParameterType.STRING, defaultValue: def });
+    const option = p('VpcOption', 'NewVPC');
+    const condition = new ros.RosCondition(stack, 'CreateVpc', { expression: ros.Fn.conditionEquals(option.valueAsString, 'NewVPC') });
+    const network = new ServiceNetwork(stack, 'Network', {
+      ...BASE, newNetworkCondition: condition, existingVpcId: p('VpcId', '').valueAsString, existingVSwitchId: p('VSwitchId', '').valueAsString, ...props,
+    });
+    return { app, stack, network, condition };
+  };
+
+  test('the VPC and VSwitch carry the condition; the ids are Fn::If; the security group is made either way, in the VPC used', () => {
+    const { app, stack, network, condition } = chosen();
+    const t = synthTemplate(app, stack);
+    expect(t.Resources.EcsVpc.Condition).toBe('CreateVpc');
+    expect(t.Resources.EcsVSwitch.Condition).toBe('CreateVpc');
+    expect(t.Resources.EcsSecurityGroup.Condition).toBeUndefined();
+    const ifNew = (made: string, existing: string) => ({ 'Fn::If': ['CreateVpc', { Ref: made }, { Ref: existing }] });
+    expect(t.Resources.EcsSecurityGroup.Properties.VpcId).toEqual(ifNew('EcsVpc', 'VpcId'));
+    expect(stack.resolve([network.vpcId, network.vSwitchId])).toEqual([ifNew('EcsVpc', 'VpcId'), ifNew('EcsVSwitch', 'VSwitchId')]);
+    expect(network.newNetworkCondition).toBe(condition);
+  });
+
+  test.each([
+    ['NewVPC', ['EcsVpc', 'EcsVSwitch', 'EcsSecurityGroup'], { Ref: 'EcsVpc' }],
+    ['ExistingVPC', ['EcsSecurityGroup'], { Ref: 'VpcId' }],
+  ])('VpcOption %s: the created template has %p, the group in %p', (option, resources, vpcId) => {
+    const { app, stack } = chosen();
+    const created = applyConditions(synthTemplate(app, stack), { VpcOption: option, VpcId: 'vpc-1', VSwitchId: 'vsw-1' });
+    expect(Object.keys(created.Resources!)).toEqual(resources);
+    expect(created.Resources!.EcsSecurityGroup.Properties!.VpcId).toEqual(vpcId);
+  });
+
+  test.each([
+    ['existingVpcId without the condition', { newNetworkCondition: undefined, existingVSwitchId: undefined },
+      /ServiceNetwork: existingVpcId is not allowed without newNetworkCondition: the new VPC and VSwitch are always made/],
+    ['existingVSwitchId without the condition', { newNetworkCondition: undefined, existingVpcId: undefined },
+      /ServiceNetwork: existingVSwitchId is not allowed without newNetworkCondition/],
+    ['no existingVpcId with the condition', { existingVpcId: undefined }, /ServiceNetwork: existingVpcId undefined is not allowed with newNetworkCondition: give the id used where the condition does not hold/],
+    ['an empty existingVSwitchId with the condition', { existingVSwitchId: ' ' }, /ServiceNetwork: existingVSwitchId " " is not allowed with newNetworkCondition/],
+  ])('refused: %s', (_name, props, message) => {
+    expect(() => chosen(props as Partial<ServiceNetworkProps>)).toThrow(message as RegExp);
   });
 });
 

@@ -33,12 +33,15 @@ describe('QwenChatStack: typed parameters', () => {
   test('each field is the parameter of that name', () => {
     const { stack } = build();
     const p = stack.parameters;
-    const names = Object.fromEntries(Object.entries(p).map(([field, param]) => [field, (param as ros.RosParameter).logicalId]));
+    const names = Object.fromEntries(Object.entries(p).filter(([, param]) => param !== undefined)
+      .map(([field, param]) => [field, (param as ros.RosParameter).logicalId]));
     expect(names).toEqual({
-      payType: 'PayType', payPeriodUnit: 'PayPeriodUnit', payPeriod: 'PayPeriod', zoneId: 'ZoneId', vpcCidrBlock: 'VpcCidrBlock',
-      vSwitchCidrBlock: 'VSwitchCidrBlock', sourceCidrIp: 'SourceCidrIp', instanceType: 'EcsInstanceType', instancePassword: 'InstancePassword',
+      payType: 'PayType', payPeriodUnit: 'PayPeriodUnit', payPeriod: 'PayPeriod', zoneId: 'ZoneId', vpcOption: 'VpcOption', vpcCidrBlock: 'VpcCidrBlock',
+      vSwitchCidrBlock: 'VSwitchCidrBlock', vpcId: 'VpcId', vSwitchId: 'VSwitchId', enablePublicAccess: 'EnablePublicAccess',
+      sourceCidrIp: 'SourceCidrIp', instanceType: 'EcsInstanceType', instancePassword: 'InstancePassword',
       userName: 'UserName', password: 'Password',
     });
+    expect(p.instanceCount).toBeUndefined();
     expect(stack.resolve(p.userName.valueAsString)).toEqual({ Ref: 'UserName' });
   });
 });
@@ -77,7 +80,7 @@ describe('QwenChatStack: a replaced proxy', () => {
     expect(steps(t)).toEqual(['write /etc/systemd/system/tongyi.service', 'start service tongyi.service', 'start my proxy on 5000', 'the app answers on 127.0.0.1:7860']);
     expect(t.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0].PortRange).toBe('5000/5000');
     expect(Object.keys(t.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][1])).toEqual(['CurlCliBase64']);
-    expect(t.Description.en).toBe('Deploys the Qwen-14B-Chat (bf16) Gradio chat demo on one GPU ECS instance in a new VPC, behind a reverse proxy on port 5000.');
+    expect(t.Description.en).toBe('Deploys the Qwen-14B-Chat (bf16) Gradio chat demo on one GPU ECS instance in a new or an existing VPC, behind a reverse proxy on port 5000.');
     expect(stack.proxy.parts).toEqual([proxyPart]);
   });
 
@@ -106,7 +109,7 @@ describe('QwenChatStack: instance options', () => {
     const t = template();
     expect(t.Resources.EcsInstanceGroup.Properties.MaxAmount).toEqual({ Ref: 'InstanceCount' });
     expect(t.Resources.WaitCondition.Properties.Count).toEqual({ Ref: 'InstanceCount' });
-    expect(t.Description.en).toContain(' on GPU ECS instances in a new VPC');
+    expect(t.Description.en).toContain(' on GPU ECS instances in a new or an existing VPC');
     expect(t.Metadata['ALIYUN::ROS::Interface'].ParameterGroups[1].Parameters).toEqual(['EcsInstanceType', 'InstancePassword', 'InstanceCount']);
   });
 });

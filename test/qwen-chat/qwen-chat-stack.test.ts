@@ -12,6 +12,7 @@ import { qwenChatImageLayout } from '../../lib/qwen-chat/image-layout';
 import { imageBuildScriptParameters } from '../../lib/qwen-chat/image-build-script';
 import { newApp, requireTool, run, substituteBody, synthTemplate, tmpDir } from '../script/script-test-support';
 import { REFERENCE_TEMPLATE } from '../support/reference';
+import { applyConditions } from '../../lib/ros/conditions';
 
 const REFERENCE = parse(fs.readFileSync(REFERENCE_TEMPLATE, 'utf8'));
 
@@ -22,6 +23,10 @@ function build(props: QwenChatStackProps = {}) {
 }
 
 const { stack: STACK, template: T } = build();
+/** The default template as ROS creates it with the parameters' defaults (a new VPC, public access). */
+const CREATED = applyConditions(T) as any;
+/** Parameters the console network choices add to the reference's (issue 16). */
+const NETWORK_CHOICES = ['VpcOption', 'VpcId', 'VSwitchId', 'EnablePublicAccess'];
 const SUB = T.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'];
 const BODY: string = SUB[0];
 const MAP: { [k: string]: any } = SUB[1];
@@ -46,6 +51,9 @@ const DELIBERATE_PARAMETER_CHANGES: { [name: string]: { [key: string]: unknown }
   EcsInstanceType: {
     AllowedValues: QwenGpuInstance.allowedInstanceTypesFor(QwenModel.QWEN_14B_CHAT),
   },
+  // Shown in the console only when VpcOption is NewVPC (issue 16).
+  VpcCidrBlock: { AssociationPropertyMetadata: { Visible: { Condition: { 'Fn::Equals': ['${VpcOption}', 'NewVPC'] } } } },
+  VSwitchCidrBlock: { AssociationPropertyMetadata: { VpcCidrBlock: 'VpcCidrBlock', Visible: { Condition: { 'Fn::Equals': ['${VpcOption}', 'NewVPC'] } } } },
   // Fixed defect: the user name had no pattern and no length, and went into htpasswd's argv.
   UserName: {
     AllowedPattern: '^[A-Za-z0-9][A-Za-z0-9_.@-]*$',
@@ -62,8 +70,18 @@ const DELIBERATE_PARAMETER_CHANGES: { [name: string]: { [key: string]: unknown }
 };
 
 describe('QwenChatStack: parameters', () => {
-  test('the reference parameters plus SourceCidrIp, nothing else', () => {
-    expect(Object.keys(T.Parameters).sort()).toEqual([...Object.keys(REFERENCE.Parameters), 'SourceCidrIp'].sort());
+  test('the reference parameters plus SourceCidrIp and the network choices, nothing else', () => {
+    expect(Object.keys(T.Parameters).sort()).toEqual([...Object.keys(REFERENCE.Parameters), 'SourceCidrIp', ...NETWORK_CHOICES].sort());
+  });
+
+  test('the network choices default to what the reference does: a new VPC, public access', () => {
+    expect(T.Parameters.VpcOption).toMatchObject({ Type: 'String', Default: 'NewVPC', AllowedValues: ['NewVPC', 'ExistingVPC'] });
+    expect(T.Parameters.EnablePublicAccess).toMatchObject({ Type: 'Boolean', Default: true });
+    expect(T.Parameters.VpcId).toMatchObject({ Type: 'String', Default: '', AssociationProperty: 'ALIYUN::ECS::VPC::VPCId' });
+    expect(T.Parameters.VSwitchId).toMatchObject({
+      Type: 'String', Default: '', AssociationProperty: 'ALIYUN::ECS::VSwitch::VSwitchId',
+      AssociationPropertyMetadata: { VpcId: '${VpcId}', ZoneId: '${ZoneId}' },
+    });
   });
 
   test.each(Object.keys(REFERENCE.Parameters))('%s equals the reference except for the listed deliberate changes', (name) => {
@@ -85,8 +103,12 @@ describe('QwenChatStack: parameters', () => {
       PayPeriodUnit: ['String', 'Month', false, undefined, undefined],
       PayPeriod: ['Number', 1, false, undefined, undefined],
       ZoneId: ['String', undefined, false, undefined, undefined],
+      VpcOption: ['String', 'NewVPC', false, undefined, undefined],
       VpcCidrBlock: ['String', '192.168.0.0/16', false, undefined, undefined],
       VSwitchCidrBlock: ['String', '192.168.1.0/24', false, undefined, undefined],
+      VpcId: ['String', '', false, undefined, undefined],
+      VSwitchId: ['String', '', false, undefined, undefined],
+      EnablePublicAccess: ['Boolean', true, false, undefined, undefined],
       SourceCidrIp: ['String', '0.0.0.0/0', false, undefined, undefined],
       EcsInstanceType: ['String', undefined, false, undefined, undefined],
       InstancePassword: ['String', undefined, true, 8, 30],
@@ -178,19 +200,32 @@ describe('QwenChatStack: resources', () => {
     );
   });
 
-  test('EcsVpc, EcsVSwitch and EcsInstanceGroup keep the reference properties exactly', () => {
+  test('with the default parameters, EcsVpc, EcsVSwitch and EcsInstanceGroup are created with the reference properties exactly', () => {
     for (const id of ['EcsVpc', 'EcsVSwitch', 'EcsInstanceGroup']) {
-      expect({ id, props: T.Resources[id].Properties }).toEqual({ id, props: REFERENCE.Resources[id].Properties });
+      expect({ id, props: CREATED.Resources[id].Properties }).toEqual({ id, props: REFERENCE.Resources[id].Properties });
     }
+  });
+
+  test('the new VPC and VSwitch exist only under CreateVpc; the instances and the group use the new or the chosen ids', () => {
+    expect(T.Conditions.CreateVpc).toEqual({ 'Fn::Equals': [{ Ref: 'VpcOption' }, 'NewVPC'] });
+    expect(T.Resources.EcsVpc.Condition).toBe('CreateVpc');
+    expect(T.Resources.EcsVSwitch.Condition).toBe('CreateVpc');
+    const ifNew = (made: string, existing: string) => ({ 'Fn::If': ['CreateVpc', { Ref: made }, { Ref: existing }] });
+    expect(T.Resources.EcsInstanceGroup.Properties).toMatchObject({ VpcId: ifNew('EcsVpc', 'VpcId'), VSwitchId: ifNew('EcsVSwitch', 'VSwitchId') });
+    expect(T.Resources.EcsSecurityGroup.Properties.VpcId).toEqual(ifNew('EcsVpc', 'VpcId'));
+    expect(T.Resources.EcsSecurityGroup.Condition).toBeUndefined();
   });
 
   test('EcsSecurityGroup: deliberate changes are the source parameter, NicType intranet (VPC) and one egress rule', () => {
     const ref = REFERENCE.Resources.EcsSecurityGroup.Properties;
-    expect(T.Resources.EcsSecurityGroup.Properties).toEqual({
+    expect(CREATED.Resources.EcsSecurityGroup.Properties).toEqual({
       ...ref,
       SecurityGroupIngress: [{ ...ref.SecurityGroupIngress[0], SourceCidrIp: { Ref: 'SourceCidrIp' }, NicType: 'intranet' }],
       SecurityGroupEgress: [ref.SecurityGroupEgress[1]],
     });
+    // Without public access in a new VPC, the VPC's own block is admitted instead of SourceCidrIp.
+    expect(T.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0].SourceCidrIp)
+      .toEqual({ 'Fn::If': ['PrivateAccessInNewVpc', { Ref: 'VpcCidrBlock' }, { Ref: 'SourceCidrIp' }] });
   });
 
   test('WaitCondition: the handle, Count 1, DependsOn EcsInstanceGroup, Timeout >= RunCommand Timeout >= script budget', () => {
@@ -342,6 +377,9 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
 describe('QwenChatStack: outputs, metadata, description', () => {
   test('Endpoint and PrivateEndpoint keep the reference values; PrivateEndpoint is described as private', () => {
     expect(Object.keys(T.Outputs).sort()).toEqual(['Endpoint', 'PrivateEndpoint']);
+    // The public endpoint exists only with public access.
+    expect(T.Outputs.Endpoint.Condition).toBe('PublicAccess');
+    expect(T.Outputs.PrivateEndpoint.Condition).toBeUndefined();
     expect(T.Outputs.Endpoint.Value).toEqual(REFERENCE.Outputs.Endpoint.Value);
     expect(T.Outputs.PrivateEndpoint.Value).toEqual(REFERENCE.Outputs.PrivateEndpoint.Value);
     expect(T.Outputs.Endpoint.Description.en).toMatch(/public/i);
@@ -353,11 +391,12 @@ describe('QwenChatStack: outputs, metadata, description', () => {
     expect(JSON.stringify(T.Outputs)).not.toMatch(/"Ref":"(Password|InstancePassword|UserName)"/);
   });
 
-  test('ALIYUN::ROS::Interface: the reference tags and groups, SourceCidrIp added to the network group', () => {
+  test('ALIYUN::ROS::Interface: the reference tags and groups, the network choices and SourceCidrIp in the network group', () => {
     const ui = T.Metadata['ALIYUN::ROS::Interface'];
     const ref = REFERENCE.Metadata['ALIYUN::ROS::Interface'];
     expect(ui.TemplateTags).toEqual(ref.TemplateTags);
-    const expected = ref.ParameterGroups.map((g: any) => (g.Parameters.includes('VpcCidrBlock') ? { ...g, Parameters: [...g.Parameters, 'SourceCidrIp'] } : g));
+    const network = ['VpcOption', 'VpcCidrBlock', 'VSwitchCidrBlock', 'VpcId', 'VSwitchId', 'EnablePublicAccess', 'SourceCidrIp'];
+    const expected = ref.ParameterGroups.map((g: any) => (g.Parameters.includes('VpcCidrBlock') ? { ...g, Parameters: network } : g));
     expect(ui.ParameterGroups).toEqual(expected);
   });
 
@@ -369,7 +408,7 @@ describe('QwenChatStack: outputs, metadata, description', () => {
 
   test('the Description says what it deploys, in both languages', () => {
     expect(Object.keys(T.Description).sort()).toEqual(['en', 'zh-cn']);
-    expect(T.Description.en).toBe('Deploys the Qwen-14B-Chat (bf16) Gradio chat demo on one GPU ECS instance in a new VPC, behind an nginx reverse proxy with HTTP basic auth on port 5000.');
+    expect(T.Description.en).toBe('Deploys the Qwen-14B-Chat (bf16) Gradio chat demo on one GPU ECS instance in a new or an existing VPC, behind an nginx reverse proxy with HTTP basic auth on port 5000.');
     for (const word of ['Qwen-14B-Chat', 'GPU', 'nginx', '5000', '基本认证']) {
       expect(T.Description['zh-cn']).toContain(word);
     }

@@ -90,6 +90,6 @@ describe('variant: two instances', () => {
     expect(t.Resources.InstanceRunCommand.Properties.InstanceIds).toEqual({ 'Fn::GetAtt': ['EcsInstanceGroup', 'InstanceIds'] });
     expect(stack.instance.amount).toBe(2);
     expect(stack.callback.count).toBe(2);
-    expect(t.Description.en).toContain('on 2 GPU ECS instances in a new VPC');
+    expect(t.Description.en).toContain('on 2 GPU ECS instances in a new or an existing VPC');
   });
 });

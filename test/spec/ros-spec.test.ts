@@ -212,6 +212,19 @@ describe('checkTemplateAgainstSpec', () => {
     expect(text).toMatch(/Resources\.Vpc\.Condition: Condition 'IsProd' is not declared/);
   });
 
+  test('flags an Fn::If on an undeclared condition, or with the wrong number of arguments', () => {
+    const t = valid();
+    t.Conditions = { IsProd: { 'Fn::Equals': ['a', 'a'] } };
+    t.Resources.Group.Properties.MaxAmount = { 'Fn::If': ['IsProd', 2, 1] };
+    expect(checkTemplateAgainstSpec(t)).toEqual([]);
+    t.Resources.Group.Properties.MaxAmount = { 'Fn::If': ['IsPrd', 2, { Ref: 'Nothing' }] };
+    t.Resources.Group.Properties.ImageId = { 'Fn::If': ['IsProd', 'centos_7'] };
+    const text = messages(checkTemplateAgainstSpec(t));
+    expect(text).toMatch(/Resources\.Group\.Properties\.MaxAmount\["Fn::If"\]\[0\]: Fn::If condition 'IsPrd' is not declared\. Conditions: IsProd/);
+    expect(text).toMatch(/MaxAmount\["Fn::If"\]\[2\]\.Ref: Ref 'Nothing' names no/);
+    expect(text).toMatch(/ImageId\["Fn::If"\]: Fn::If takes \[ConditionName, ValueIfTrue, ValueIfFalse\]/);
+  });
+
   test('flags broken reference facts when the reference template is mutated', () => {
     const t = reference();
     delete t.Resources.EcsInstanceGroup.Properties.InstanceType;

@@ -10,7 +10,8 @@
  * - every `Fn::GetAtt` names an existing resource and an attribute of its type;
  * - every `${X}` in an `Fn::Sub` body (not `${!X}`) names a key of its variable map, a
  *   parameter, a pseudo parameter, a resource, or `Resource.Attribute`;
- * - every `DependsOn` names a resource, every `Condition` names a declared condition.
+ * - every `DependsOn` names a resource, every `Condition` (and `Fn::If`'s first argument) names a
+ *   declared condition.
  *
  * The specification is older than the ROS service and than `@alicloud/ros-cdk-ecs` 1.11.0, so
  * whatever we deliberately use that it lacks goes into {@link SPEC_ALLOW_LIST} with a reason and a
@@ -334,6 +335,15 @@ export function checkTemplateAgainstSpec(template: unknown, options: CheckTempla
           return;
         case 'Fn::Sub':
           checkSub(fnPath, arg);
+          return;
+        case 'Fn::If':
+          // [ConditionName, ValueIfTrue, ValueIfFalse] (https://www.alibabacloud.com/help/en/ros/user-guide/function-if).
+          if (!Array.isArray(arg) || arg.length !== 3) {
+            add(fnPath, `Fn::If takes [ConditionName, ValueIfTrue, ValueIfFalse], got ${JSON.stringify(arg)}`);
+          } else if (typeof arg[0] !== 'string' || !has(conditions, arg[0])) {
+            add(childPath(fnPath, 0), `Fn::If condition '${String(arg[0])}' is not declared. Conditions: ${listOrNone(Object.keys(conditions))}`);
+          }
+          walk(fnPath, arg);
           return;
         default:
           walk(fnPath, arg);
