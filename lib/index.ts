@@ -38,6 +38,18 @@ export { ServiceNetwork } from './network/service-network';
 export type { ExistingNetworkProps, IngressPort, ServiceNetworkProps } from './network/service-network';
 export type { INetwork } from './network/network';
 
+// Load balancing: a Classic Load Balancer in front of an instance group, its parts, and the instances' health endpoint.
+export { CLB_SYSTEM_CIDR, ServiceLoadBalancer, SessionAffinity } from './loadbalancer/service-load-balancer';
+export type { LoadBalancerIngressProps, LoadBalancerOptions, ServiceLoadBalancerProps } from './loadbalancer/service-load-balancer';
+export {
+  AddressType, ClbAccessControlList, ClbBackendServers, ClbListener, ClbLoadBalancer, ListenerProtocol,
+} from './loadbalancer/classic-load-balancer';
+export type {
+  ClbAccessControlListProps, ClbBackendServersProps, ClbHealthCheck, ClbListenerProps, ClbLoadBalancerProps,
+} from './loadbalancer/classic-load-balancer';
+export { NginxHealthEndpoint } from './loadbalancer/nginx-health-endpoint';
+export type { NginxHealthEndpointProps } from './loadbalancer/nginx-health-endpoint';
+
 // Compute: GPU instance groups sized by what a model needs, and the Qwen models.
 export { GpuInstanceGroup } from './compute/gpu-instance-group';
 export type { GpuInstanceGroupBaseProps, GpuInstanceGroupProps, IInstanceGroup } from './compute/gpu-instance-group';
