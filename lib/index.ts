@@ -56,7 +56,7 @@ export type { GpuInstanceGroupBaseProps, GpuInstanceGroupProps, IInstanceGroup }
 export { DiskCategory, InstanceChargeType, PeriodUnit, SpotStrategy } from './compute/instance-options';
 export type { DataDisk, GpuInstanceOptions } from './compute/instance-options';
 export type { GpuRequirement } from './compute/gpu-requirement';
-export { GPU_INSTANCE_TYPES, findGpuInstanceType } from './compute/gpu-types';
+export { GPU_INSTANCE_TYPES, GpuCatalog, findGpuInstanceType, validateGpuInstanceTypeSpec } from './compute/gpu-types';
 export type { GpuInstanceTypeSpec } from './compute/gpu-types';
 export { checkModelFit } from './compute/model-fit';
 export type { FitResult } from './compute/model-fit';
@@ -64,6 +64,14 @@ export { QwenGpuInstance } from './compute/qwen-gpu-instance';
 export type { QwenGpuInstanceProps } from './compute/qwen-gpu-instance';
 export { QwenModel } from './compute/models';
 export type { QwenAppSpec, QwenModelSpec, QwenPrecision } from './compute/models';
+
+// Current models (Qwen2.5, Qwen3) as vLLM serves them, and which GPU types fit them with which flags.
+export { LlmCheckpoint, WeightFormat } from './models/llm-checkpoint';
+export type { LlmCheckpointSpec, TransformerShape } from './models/llm-checkpoint';
+export {
+  ACTIVATION_PEAK_GIB, DEFAULT_GPU_MEMORY_UTILIZATION, USABLE_MEMORY_FRACTION, VllmFit, fitVllm, nonTorchMemoryGiB,
+} from './models/vllm-fit';
+export type { VllmFitOptions, VllmPlacement, VllmTypeFit } from './models/vllm-fit';
 
 // Images: where an image keeps what the deploy script relies on.
 export { ImageLayout } from './image/image-layout';

@@ -4,6 +4,7 @@ import { INetwork } from '../network/network';
 import { assertLogicalIdFree } from '../ros/logical-id';
 import { GpuRequirement, validateGpuRequirement } from './gpu-requirement';
 import { DiskCategory, GpuInstanceOptions, InstanceChargeType, PeriodUnit, SpotStrategy } from './instance-options';
+import { GpuCatalog } from './gpu-types';
 import { allowedInstanceTypes, assertInstanceTypesFit } from './model-fit';
 
 /**
@@ -32,6 +33,12 @@ export interface GpuInstanceGroupBaseProps extends GpuInstanceOptions {
    * @default - every catalog type that fits the model
    */
   readonly allowedInstanceTypes?: readonly string[];
+  /**
+   * The GPU instance types the fit is checked against (`GpuCatalog.DEFAULT.withTypes(...)` adds a type
+   * the built-in catalog lacks).
+   * @default GpuCatalog.DEFAULT
+   */
+  readonly gpuCatalog?: GpuCatalog;
   /** The VPC, VSwitch, zone and security group (`ServiceNetwork`, or `ServiceNetwork.fromExisting`). */
   readonly network: INetwork;
   /** The image id (Compute Nest replaces it with the artifact's image). */
@@ -82,8 +89,8 @@ const MAX_DATA_DISKS = 16;
  */
 export class GpuInstanceGroup extends ros.Construct implements IInstanceGroup {
   /** Every catalog instance type that can run a model with this requirement, in catalog order. */
-  public static allowedInstanceTypesFor(requirement: GpuRequirement): string[] {
-    return allowedInstanceTypes(requirement).map((t) => t.instanceType);
+  public static allowedInstanceTypesFor(requirement: GpuRequirement, catalog: GpuCatalog = GpuCatalog.DEFAULT): string[] {
+    return allowedInstanceTypes(requirement, catalog).map((t) => t.instanceType);
   }
 
   /** The instance group (escape hatch). */
@@ -107,10 +114,11 @@ export class GpuInstanceGroup extends ros.Construct implements IInstanceGroup {
     validateGpuRequirement(props.requirement, `${owner}: requirement`);
     this.requirement = props.requirement;
     const requirement = props.requirement;
-    this.allowedInstanceTypes = props.allowedInstanceTypes ?? GpuInstanceGroup.allowedInstanceTypesFor(requirement);
-    assertInstanceTypesFit(requirement, this.allowedInstanceTypes, `${owner}: allowedInstanceTypes`);
+    const catalog = props.gpuCatalog ?? GpuCatalog.DEFAULT;
+    this.allowedInstanceTypes = props.allowedInstanceTypes ?? GpuInstanceGroup.allowedInstanceTypesFor(requirement, catalog);
+    assertInstanceTypesFit(requirement, this.allowedInstanceTypes, `${owner}: allowedInstanceTypes`, catalog);
     if (!ros.Token.isUnresolved(props.instanceType)) {
-      assertInstanceTypesFit(requirement, [props.instanceType], `${owner}: instanceType`);
+      assertInstanceTypesFit(requirement, [props.instanceType], `${owner}: instanceType`, catalog);
       if (!this.allowedInstanceTypes.includes(props.instanceType)) {
         throw new Error(`${owner}: instanceType '${props.instanceType}' is not in allowedInstanceTypes; add it there or choose one of: ${this.allowedInstanceTypes.join(', ')}.`);
       }

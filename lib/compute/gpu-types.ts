@@ -14,6 +14,13 @@
  *
  * The GPU model of gn7 / gn7e / ebmgn7 / ebmgn7e (NVIDIA A100 40 GB / 80 GB) is not named in the stored
  * copy of the table (it lists only "40 GB x n" / "80 GB x n"); it is Alibaba Cloud's A100 family.
+ *
+ * gn8v / ebmgn8v (the same page, https://www.alibabacloud.com/help/en/ecs/user-guide/gpu-accelerated-compute-optimized-and-vgpu-accelerated-instance-families):
+ * "96 GB of HBM3 ... up to 4 TB/s ... 900 GB/s NVLink ... FP8", available in specific regions only. The page does
+ * not name the GPU; it is widely reported as the NVIDIA H20 (Hopper), so the catalog calls it `NVIDIA H20` and gives
+ * it Hopper's compute capability 9.0 (NVIDIA's table lists H100/H200 as 9.0; H20 is not listed there).
+ *
+ * A type the catalog lacks is added with {@link GpuCatalog.withTypes} (figures from the same page), never guessed.
  */
 
 /** Figures of one GPU ECS instance type. */
@@ -51,6 +58,7 @@ const A10_24: GpuModelFigures = { gpuModel: 'NVIDIA A10', gpuMemoryGiBPerGpu: 24
 const A100_40: GpuModelFigures = { gpuModel: 'NVIDIA A100', gpuMemoryGiBPerGpu: 40, computeCapability: 8.0 };
 const A100_80: GpuModelFigures = { gpuModel: 'NVIDIA A100', gpuMemoryGiBPerGpu: 80, computeCapability: 8.0 };
 const L20_48: GpuModelFigures = { gpuModel: 'NVIDIA L20', gpuMemoryGiBPerGpu: 48, computeCapability: 8.9 };
+const H20_96: GpuModelFigures = { gpuModel: 'NVIDIA H20', gpuMemoryGiBPerGpu: 96, computeCapability: 9.0 };
 
 /** One family's rows: [instance type, vCPUs, memory GiB, GPU count], copied from the family's table. */
 type Row = readonly [string, number, number, number];
@@ -85,6 +93,17 @@ export const GPU_INSTANCE_TYPES: readonly GpuInstanceTypeSpec[] = Object.freeze(
     ['ecs.gn8is-2x.8xlarge', 32, 256, 2],
     ['ecs.gn8is-4x.16xlarge', 64, 512, 4],
     ['ecs.gn8is-8x.32xlarge', 128, 1024, 8],
+  ]),
+  // gn8v: "96 GB of HBM3" per GPU (GPU not named by Alibaba; see the header).
+  ...family('gn8v', H20_96, [
+    ['ecs.gn8v.4xlarge', 16, 96, 1],
+    ['ecs.gn8v.6xlarge', 24, 128, 1],
+    ['ecs.gn8v-2x.8xlarge', 32, 192, 2],
+    ['ecs.gn8v-4x.8xlarge', 32, 384, 4],
+    ['ecs.gn8v-2x.12xlarge', 48, 256, 2],
+    ['ecs.gn8v-8x.16xlarge', 64, 768, 8],
+    ['ecs.gn8v-4x.24xlarge', 96, 512, 4],
+    ['ecs.gn8v-8x.48xlarge', 192, 1024, 8],
   ]),
   // gn7e: "80 GB x n" GPU memory (A100 80 GB).
   ...family('gn7e', A100_80, [
@@ -140,6 +159,7 @@ export const GPU_INSTANCE_TYPES: readonly GpuInstanceTypeSpec[] = Object.freeze(
     ['ecs.gn6v-c10g1.20xlarge', 82, 336, 8],
   ]),
   // Bare-metal families (one type each).
+  ...family('ebmgn8v', H20_96, [['ecs.ebmgn8v.48xlarge', 192, 1024, 8]]),
   ...family('ebmgn8is', L20_48, [['ecs.ebmgn8is.32xlarge', 128, 1024, 8]]),
   ...family('ebmgn7e', A100_80, [['ecs.ebmgn7e.32xlarge', 128, 1024, 8]]),
   ...family('ebmgn7i', A10_24, [['ecs.ebmgn7i.32xlarge', 128, 768, 4]]),
@@ -160,9 +180,95 @@ export const GPU_INSTANCE_TYPES: readonly GpuInstanceTypeSpec[] = Object.freeze(
   ]),
 ].map((spec) => Object.freeze(spec)));
 
-const BY_TYPE: ReadonlyMap<string, GpuInstanceTypeSpec> = new Map(
-  GPU_INSTANCE_TYPES.map((spec) => [spec.instanceType, spec] as const),
-);
+const INSTANCE_TYPE = /^ecs\.[a-z0-9]+(-[a-z0-9]+)*\.[0-9]*xlarge$/;
+const GPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9 .()-]{0,63}$/;
+
+/**
+ * A set of GPU instance types the fit rules choose from: the built-in {@link GpuCatalog.DEFAULT}
+ * ({@link GPU_INSTANCE_TYPES}), or it with types added by {@link GpuCatalog.withTypes} for a type the
+ * catalog lacks. Immutable: `withTypes` returns a new catalog.
+ */
+export class GpuCatalog {
+  /** The built-in catalog: {@link GPU_INSTANCE_TYPES}. */
+  public static readonly DEFAULT = new GpuCatalog(GPU_INSTANCE_TYPES);
+
+  /** The instance types, in order (the built-in ones first, then added ones in the order given). */
+  public readonly types: readonly GpuInstanceTypeSpec[];
+  private readonly byType: ReadonlyMap<string, GpuInstanceTypeSpec>;
+
+  /**
+   * @param types the instance types; each is checked ({@link validateGpuInstanceTypeSpec}) and listed once
+   * @throws Error naming the bad entry, its value and the fix
+   */
+  constructor(types: readonly GpuInstanceTypeSpec[]) {
+    const byType = new Map<string, GpuInstanceTypeSpec>();
+    types.forEach((spec, i) => {
+      validateGpuInstanceTypeSpec(spec, `GpuCatalog: types[${i}]`);
+      if (byType.has(spec.instanceType)) {
+        throw new Error(`GpuCatalog: types[${i}] '${spec.instanceType}' is listed twice; list each instance type once.`);
+      }
+      byType.set(spec.instanceType, Object.isFrozen(spec) ? spec : Object.freeze({ ...spec }));
+    });
+    this.byType = byType;
+    this.types = Object.freeze([...byType.values()]);
+  }
+
+  /**
+   * A catalog with these types added, for a type this one lacks (give the figures of Alibaba Cloud's
+   * instance family page). A type already in the catalog is refused: its figures are not overridden.
+   * @throws Error naming the type and the fix
+   */
+  public withTypes(...types: GpuInstanceTypeSpec[]): GpuCatalog {
+    types.forEach((spec, i) => {
+      if (spec && this.byType.has(spec.instanceType)) {
+        throw new Error(`GpuCatalog.withTypes: types[${i}] '${spec.instanceType}' is already in the catalog; add only types it lacks (its figures are not overridden).`);
+      }
+    });
+    return new GpuCatalog([...this.types, ...types]);
+  }
+
+  /** The figures of an instance type, or `undefined` if the catalog does not list it. */
+  public find(instanceType: string): GpuInstanceTypeSpec | undefined {
+    return this.byType.get(instanceType);
+  }
+}
+
+/**
+ * Throws unless the figures of an instance type are usable: an `ecs.<family>...xlarge` name whose family
+ * matches `family`, whole positive GPU count and vCPUs, positive memory, compute capability from 3.0 to 20.
+ * @param owner prefix of the message, e.g. `GpuCatalog: types[3]`
+ */
+export function validateGpuInstanceTypeSpec(spec: GpuInstanceTypeSpec, owner: string): void {
+  const fail = (field: string, value: unknown, fix: string): never => {
+    throw new Error(`${owner}.${field} ${JSON.stringify(value)} is not allowed: ${fix}.`);
+  };
+  if (spec === undefined || spec === null || typeof spec !== 'object') {
+    throw new Error(`${owner} ${JSON.stringify(spec)} is not allowed: give { instanceType, family, gpuModel, gpuCount, gpuMemoryGiBPerGpu, computeCapability, vcpu, memoryGiB }.`);
+  }
+  if (typeof spec.instanceType !== 'string' || !INSTANCE_TYPE.test(spec.instanceType)) {
+    fail('instanceType', spec.instanceType, "give the ECS instance type, e.g. 'ecs.gn8is.2xlarge'");
+  }
+  if (typeof spec.family !== 'string' || spec.instanceType.slice(4).split(/[-.]/)[0] !== spec.family) {
+    fail('family', spec.family, `give the family part of the type name ('${spec.instanceType.slice(4).split(/[-.]/)[0]}')`);
+  }
+  if (typeof spec.gpuModel !== 'string' || !GPU_MODEL.test(spec.gpuModel)) {
+    fail('gpuModel', spec.gpuModel, "give the GPU's name, e.g. 'NVIDIA L20'");
+  }
+  const whole = (field: 'gpuCount' | 'vcpu') => {
+    const v = spec[field];
+    if (!Number.isInteger(v) || v < 1) fail(field, v, 'give a whole number >= 1');
+  };
+  whole('gpuCount');
+  whole('vcpu');
+  for (const field of ['gpuMemoryGiBPerGpu', 'memoryGiB'] as const) {
+    const v = spec[field];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(field, v, 'give GiB > 0');
+  }
+  const cc = spec.computeCapability;
+  if (typeof cc !== 'number' || !Number.isFinite(cc) || cc < 3 || cc > 20) {
+    fail('computeCapability', cc, "give the GPU's CUDA compute capability from NVIDIA's table, e.g. 8.9");
+  }
+}
 
 /**
  * Looks up an instance type in {@link GPU_INSTANCE_TYPES}.
@@ -170,7 +276,7 @@ const BY_TYPE: ReadonlyMap<string, GpuInstanceTypeSpec> = new Map(
  * @returns its figures, or `undefined` if the catalog does not list it
  */
 export function findGpuInstanceType(type: string): GpuInstanceTypeSpec | undefined {
-  return BY_TYPE.get(type);
+  return GpuCatalog.DEFAULT.find(type);
 }
 
 /** Total GPU memory of an instance type in GiB: `gpuCount * gpuMemoryGiBPerGpu`. */

@@ -1,4 +1,4 @@
-import { findGpuInstanceType, GPU_INSTANCE_TYPES, GpuInstanceTypeSpec, totalGpuMemoryGiB } from './gpu-types';
+import { GpuCatalog, GpuInstanceTypeSpec, totalGpuMemoryGiB } from './gpu-types';
 import { GpuRequirement } from './gpu-requirement';
 
 /**
@@ -62,16 +62,16 @@ export function checkModelFit(model: GpuRequirement, type: GpuInstanceTypeSpec):
   };
 }
 
-/** Catalog types (in {@link GPU_INSTANCE_TYPES} order) that fit the model. */
-export function allowedInstanceTypes(model: GpuRequirement): GpuInstanceTypeSpec[] {
-  return GPU_INSTANCE_TYPES.filter((type) => checkModelFit(model, type).fits);
+/** Catalog types (in catalog order) that fit the model. */
+export function allowedInstanceTypes(model: GpuRequirement, catalog: GpuCatalog = GpuCatalog.DEFAULT): GpuInstanceTypeSpec[] {
+  return catalog.types.filter((type) => checkModelFit(model, type).fits);
 }
 
-function choices(model: GpuRequirement): string {
-  const allowed = allowedInstanceTypes(model).map((t) => t.instanceType);
+function choices(model: GpuRequirement, catalog: GpuCatalog): string {
+  const allowed = allowedInstanceTypes(model, catalog).map((t) => t.instanceType);
   return allowed.length > 0
     ? `Choose one of: ${allowed.join(', ')}`
-    : `No catalog instance type fits ${model.displayName}; add a larger type to lib/compute/gpu-types.ts`;
+    : `No catalog instance type fits ${model.displayName}; add a larger type with GpuCatalog.withTypes (lib/compute/gpu-types.ts)`;
 }
 
 /**
@@ -80,9 +80,10 @@ function choices(model: GpuRequirement): string {
  * @throws Error like `QwenGpuInstance: allowedInstanceTypes[1] 'ecs.gn6i-c4g1.xlarge' has 16 GiB GPU memory in
  *   total (1 x 16 GiB NVIDIA T4); Qwen-14B-Chat (bf16) needs 42.9 GiB for 8192 tokens of context. Choose one of: ...`
  */
-export function assertInstanceTypesFit(model: GpuRequirement, types: readonly string[], propName: string): void {
+export function assertInstanceTypesFit(model: GpuRequirement, types: readonly string[], propName: string,
+  catalog: GpuCatalog = GpuCatalog.DEFAULT): void {
   if (types.length === 0) {
-    throw new Error(`${propName} is empty; list at least one instance type. ${choices(model)}`);
+    throw new Error(`${propName} is empty; list at least one instance type. ${choices(model, catalog)}`);
   }
   const seen = new Set<string>();
   types.forEach((typeName, index) => {
@@ -91,14 +92,14 @@ export function assertInstanceTypesFit(model: GpuRequirement, types: readonly st
       throw new Error(`${where} '${typeName}' is listed twice; list each instance type once.`);
     }
     seen.add(typeName);
-    const type = findGpuInstanceType(typeName);
+    const type = catalog.find(typeName);
     if (type === undefined) {
       throw new Error(`${where} '${typeName}' is not in the GPU instance type catalog (lib/compute/gpu-types.ts), `
-        + `so its GPU memory is unknown. ${choices(model)}`);
+        + `so its GPU memory is unknown; add it with GpuCatalog.withTypes if it is a GPU type. ${choices(model, catalog)}`);
     }
     const fit = checkModelFit(model, type);
     if (!fit.fits) {
-      throw new Error(`${where} ${fit.reason}. ${choices(model)}`);
+      throw new Error(`${where} ${fit.reason}. ${choices(model, catalog)}`);
     }
   });
 }

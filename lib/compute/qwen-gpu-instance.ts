@@ -1,6 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { GpuInstanceGroup, GpuInstanceGroupBaseProps } from './gpu-instance-group';
 import { GpuRequirement } from './gpu-requirement';
+import { GpuCatalog } from './gpu-types';
 import { QwenModel } from './models';
 
 /** Props for {@link QwenGpuInstance}. */
@@ -18,8 +19,8 @@ export interface QwenGpuInstanceProps extends GpuInstanceGroupBaseProps {
  */
 export class QwenGpuInstance extends GpuInstanceGroup {
   /** Every catalog instance type that can run the model (by default Qwen-14B-Chat, 16-bit), in catalog order. */
-  public static override allowedInstanceTypesFor(model: GpuRequirement = QwenModel.QWEN_14B_CHAT): string[] {
-    return GpuInstanceGroup.allowedInstanceTypesFor(model);
+  public static override allowedInstanceTypesFor(model: GpuRequirement = QwenModel.QWEN_14B_CHAT, catalog?: GpuCatalog): string[] {
+    return GpuInstanceGroup.allowedInstanceTypesFor(model, catalog);
   }
 
   /** The model the instances run. */

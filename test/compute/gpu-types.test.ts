@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { parse } from 'yaml';
-import { findGpuInstanceType, GPU_INSTANCE_TYPES, totalGpuMemoryGiB } from '../../lib/compute/gpu-types';
+import { findGpuInstanceType, GPU_INSTANCE_TYPES, GpuCatalog, totalGpuMemoryGiB } from '../../lib/compute/gpu-types';
 import { REFERENCE_CONFIG, REFERENCE_TEMPLATE } from '../support/reference';
 
 
@@ -35,7 +35,7 @@ describe('GPU_INSTANCE_TYPES', () => {
 
   test('each GPU model has one compute capability and known memory sizes', () => {
     const cc: Record<string, number> = { 'NVIDIA P100': 6.0, 'NVIDIA V100': 7.0, 'NVIDIA T4': 7.5,
-      'NVIDIA A100': 8.0, 'NVIDIA A10': 8.6, 'NVIDIA L20': 8.9 };
+      'NVIDIA A100': 8.0, 'NVIDIA A10': 8.6, 'NVIDIA L20': 8.9, 'NVIDIA H20': 9.0 };
     for (const t of GPU_INSTANCE_TYPES) {
       expect(cc[t.gpuModel]).toBe(t.computeCapability);
     }
@@ -50,6 +50,8 @@ describe('GPU_INSTANCE_TYPES', () => {
     ['gn7', 'NVIDIA A100', 40, 8.0],
     ['gn7e', 'NVIDIA A100', 80, 8.0],
     ['gn8is', 'NVIDIA L20', 48, 8.9],
+    ['gn8v', 'NVIDIA H20', 96, 9.0],
+    ['ebmgn8v', 'NVIDIA H20', 96, 9.0],
     ['ebmgn6i', 'NVIDIA T4', 16, 7.5],
   ])('family %s is %s %i GiB, cc %d', (fam, model, mem, cc) => {
     const members = GPU_INSTANCE_TYPES.filter((t) => t.family === fam);
@@ -96,5 +98,45 @@ describe('findGpuInstanceType / totalGpuMemoryGiB', () => {
   test('totals GPU memory over all GPUs', () => {
     expect(totalGpuMemoryGiB(findGpuInstanceType('ecs.gn6i-c24g1.12xlarge')!)).toBe(32);
     expect(totalGpuMemoryGiB(findGpuInstanceType('ecs.gn7e-c16g1.32xlarge')!)).toBe(640);
+  });
+});
+
+describe('GpuCatalog', () => {
+  const custom = {
+    instanceType: 'ecs.gn9x.4xlarge', family: 'gn9x', gpuModel: 'NVIDIA B20', gpuCount: 1,
+    gpuMemoryGiBPerGpu: 141, computeCapability: 10.0, vcpu: 16, memoryGiB: 256,
+  };
+
+  test('DEFAULT is the built-in list, same objects, same order', () => {
+    expect(GpuCatalog.DEFAULT.types).toEqual(GPU_INSTANCE_TYPES);
+    GPU_INSTANCE_TYPES.forEach((t, i) => expect(GpuCatalog.DEFAULT.types[i]).toBe(t));
+    expect(findGpuInstanceType('ecs.gn8v-4x.8xlarge')).toMatchObject({ gpuCount: 4, gpuMemoryGiBPerGpu: 96, vcpu: 32, memoryGiB: 384 });
+  });
+
+  test('withTypes adds a type the catalog lacks and leaves DEFAULT as it was', () => {
+    const catalog = GpuCatalog.DEFAULT.withTypes(custom);
+    expect(catalog.find('ecs.gn9x.4xlarge')).toEqual(custom);
+    expect(catalog.types.length).toBe(GPU_INSTANCE_TYPES.length + 1);
+    expect(GpuCatalog.DEFAULT.find('ecs.gn9x.4xlarge')).toBeUndefined();
+  });
+
+  test('withTypes refuses a type already listed (figures are not overridden)', () => {
+    expect(() => GpuCatalog.DEFAULT.withTypes({ ...custom, instanceType: 'ecs.gn8is.2xlarge', family: 'gn8is' }))
+      .toThrow(/^GpuCatalog\.withTypes: types\[0\] 'ecs\.gn8is\.2xlarge' is already in the catalog/);
+  });
+
+  test.each([
+    ['instanceType', { instanceType: 'gn9x.4xlarge' }, /types\[0\]\.instanceType "gn9x\.4xlarge" is not allowed: give the ECS instance type/],
+    ['family', { family: 'gn9' }, /types\[0\]\.family "gn9" is not allowed: give the family part of the type name \('gn9x'\)/],
+    ['gpuCount', { gpuCount: 1.5 }, /types\[0\]\.gpuCount 1\.5 is not allowed: give a whole number >= 1/],
+    ['gpuMemoryGiBPerGpu', { gpuMemoryGiBPerGpu: 0 }, /types\[0\]\.gpuMemoryGiBPerGpu 0 is not allowed: give GiB > 0/],
+    ['computeCapability', { computeCapability: 89 }, /types\[0\]\.computeCapability 89 is not allowed/],
+    ['gpuModel', { gpuModel: 'a;b' }, /types\[0\]\.gpuModel "a;b" is not allowed/],
+  ])('a bad %s is refused with the field and the fix', (_f, patch, message) => {
+    expect(() => new GpuCatalog([{ ...custom, ...patch }])).toThrow(message);
+  });
+
+  test('a duplicate is refused', () => {
+    expect(() => new GpuCatalog([custom, custom])).toThrow(/types\[1\] 'ecs\.gn9x\.4xlarge' is listed twice/);
   });
 });

@@ -119,7 +119,7 @@ describe('assertInstanceTypesFit', () => {
 
   test('an unknown type throws with a clear message', () => {
     expect(() => assertInstanceTypesFit(QwenModel.QWEN_14B_CHAT, ['ecs.gn7i-c32g1.16xlarge', 'ecs.g7.large'], PROP))
-      .toThrow(/^QwenGpuInstance: instanceTypes\[1\] 'ecs\.g7\.large' is not in the GPU instance type catalog \(lib\/compute\/gpu-types\.ts\), so its GPU memory is unknown\. Choose one of: /);
+      .toThrow(/^QwenGpuInstance: instanceTypes\[1\] 'ecs\.g7\.large' is not in the GPU instance type catalog \(lib\/compute\/gpu-types\.ts\), so its GPU memory is unknown; add it with GpuCatalog\.withTypes if it is a GPU type\. Choose one of: /);
   });
 
   test('an empty list throws', () => {
