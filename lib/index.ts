@@ -73,6 +73,14 @@ export {
 } from './models/vllm-fit';
 export type { VllmFitOptions, VllmPlacement, VllmTypeFit } from './models/vllm-fit';
 
+// Model servers: what a deploy needs from a served app (command, port, readiness, environment, model source).
+export { HttpMethod, ModelSource, ModelSourceKind, validateModelServer } from './serving/model-server';
+export type { IModelServer, ReadinessProbe } from './serving/model-server';
+export { COMPLETION_BODY_PATTERN, TORCH_VERSION, VLLM_VERSION, VllmFlagValue, VllmServer, completionProbeBody } from './serving/vllm-server';
+export type { VllmServerProps } from './serving/vllm-server';
+export { GradioCheckpointDemo, GradioStudioDemo } from './serving/gradio-demo';
+export type { GradioCheckpointDemoProps, GradioStudioDemoProps } from './serving/gradio-demo';
+
 // Images: where an image keeps what the deploy script relies on.
 export { ImageLayout } from './image/image-layout';
 export type { ImageLayoutProps } from './image/image-layout';
