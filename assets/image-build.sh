@@ -84,7 +84,7 @@ param MODEL_TARBALL_SHA256 ''
 param HEALTH_TIMEOUT '1800'
 param HEALTH_INTERVAL '10'
 param PYTHON_PREFIX '/usr/local/python3'
-param OPENSSL_PREFIX ''
+param OPENSSL_PREFIX '/usr/local/openssl'
 param MODEL_CACHE '/root/.cache/modelscope/hub'
 param IMAGE_TOOLS 'nginx htpasswd curl'
 # <<< parameters
@@ -225,11 +225,17 @@ step_openssl() {
       make -j"$(nproc)" && make install_sw)
     printf '%s/lib\n' "$OPENSSL_PREFIX" > /etc/ld.so.conf.d/qwen-openssl.conf
     ldconfig
+  elif [ -n "$OPENSSL_PREFIX" ]; then
+    # The layout's openssl is the base's own, linked where the deploy script looks on every base (nothing built).
+    install -d -m 0755 "$OPENSSL_PREFIX/bin"
+    ln -sfn "$OPENSSL_BIN" "$OPENSSL_PREFIX/bin/openssl"
   fi
   # The deploy script hashes the login password with this openssl: prove it can before the image is captured.
-  printf 'image-build-check\n' | "$OPENSSL_BIN" passwd -6 -stdin | grep -q '^\$6\$' ||
-    die "$OPENSSL_BIN cannot hash with 'passwd -6' (the deploy script needs OpenSSL 1.1.1 or later)"
-  log "openssl: $("$OPENSSL_BIN" version)"
+  local layout_bin="$OPENSSL_BIN"
+  [ -z "$OPENSSL_PREFIX" ] || layout_bin="$OPENSSL_PREFIX/bin/openssl"
+  printf 'image-build-check\n' | "$layout_bin" passwd -6 -stdin | grep -q '^\$6\$' ||
+    die "$layout_bin cannot hash with 'passwd -6' (the deploy script needs OpenSSL 1.1.1 or later)"
+  log "openssl: $layout_bin: $("$layout_bin" version)"
 }
 
 # Each scheme in CRYPT_SCHEMES is checked by a real nginx on loopback (nginx verifies htpasswd hashes with

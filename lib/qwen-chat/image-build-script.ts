@@ -30,7 +30,8 @@ export interface ImageBuildScriptProps {
   readonly osBase?: OsBase;
   /**
    * Where the image installs Python, the app and the model, and the commands it provides (the stack reads
-   * the same layout). Its opensslPrefix is where a legacy base's OpenSSL is built; supported bases have none.
+   * the same layout). Its opensslPrefix is where the deploy script finds openssl: a legacy base's OpenSSL is built
+   * there, a supported base's own is linked there (nothing built).
    * @default qwenChatImageLayout(model, osBase)
    */
   readonly layout?: ImageLayout;
@@ -195,10 +196,6 @@ function baseParameters(base: OsBase, layout: ImageLayout, props: ImageBuildScri
     throw new Error(`${OWNER}: layout.opensslPrefix is not set; ${base.displayName} builds OpenSSL for Python and \`passwd -6\` (its own is too old), `
       + "so give the prefix it installs to, e.g. '/usr/local/openssl'.");
   }
-  if (!base.buildsPythonFromSource && layout.opensslPrefix !== undefined) {
-    throw new Error(`${OWNER}: layout.opensslPrefix '${layout.opensslPrefix}' is not allowed with osBase ${base.key}: ${base.displayName}'s own `
-      + `OpenSSL ${base.tools.openssl} is used and nothing is installed there. Leave opensslPrefix out (qwenChatImageLayout(model, osBase)).`);
-  }
   const legacyProps = ['pythonVersion', 'pythonSha256', 'opensslVersion', 'opensslSha256'] as const;
   if (!base.buildsPythonFromSource) {
     const given = legacyProps.filter((p) => props[p] !== undefined);
@@ -235,7 +232,7 @@ function baseParameters(base: OsBase, layout: ImageLayout, props: ImageBuildScri
     CUDA_MIN: check('cudaVersion', props.cudaVersion ?? '11.7', CUDA, "a CUDA version like '11.7'"),
     BASE_PYTHON: base.buildsPythonFromSource ? '' : base.pythonCommand,
     ...source,
-    OPENSSL_BIN: layout.opensslPrefix === undefined ? base.opensslPath : `${layout.opensslPrefix}/bin/openssl`,
+    OPENSSL_BIN: base.buildsPythonFromSource ? `${layout.opensslPrefix}/bin/openssl` : base.opensslPath,
     NGINX_USER: base.nginx.user,
     CRYPT_SCHEMES: cryptSchemesToCheck(base),
   };

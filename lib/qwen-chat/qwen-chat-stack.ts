@@ -19,7 +19,6 @@ import { IServiceProxy } from '../script/service-proxy';
 import { SystemdService } from '../script/systemd-service';
 import { WaitConditionCallback } from '../signal/wait-condition-callback';
 import { qwenChatImageLayout } from './image-layout';
-import { OsBase } from '../image/os-base';
 
 /**
  * Makes the network a {@link QwenChatStack} deploys into, in place of its new VPC, VSwitch and
@@ -61,7 +60,7 @@ export interface QwenChatStackProps extends ros.StackProps {
   readonly imageId?: string;
   /**
    * Where the image keeps Python, OpenSSL and the app (the image build installs there).
-   * @default qwenChatImageLayout(model, OsBase.CENTOS_7)
+   * @default qwenChatImageLayout(model)
    */
   readonly imageLayout?: ImageLayout;
   /**
@@ -223,9 +222,7 @@ export class QwenChatStack extends ros.Stack {
     super(scope, id, props);
     const model = props.model ?? QwenModel.QWEN_14B_CHAT;
     this.model = model;
-    // The CentOS 7 layout (OpenSSL under /usr/local/openssl) until the deploy script picks the image's
-    // openssl at run time: stacks made from the reference template run on CentOS 7 images (issue 13).
-    this.imageLayout = props.imageLayout ?? qwenChatImageLayout(model, OsBase.CENTOS_7);
+    this.imageLayout = props.imageLayout ?? qwenChatImageLayout(model);
     this.listenPort = props.listenPort ?? 5000;
     const listenPort = this.listenPort;
     if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) {

@@ -252,16 +252,18 @@ describe('assets/image-build.sh', () => {
   });
 
   describe('openssl and crypt_check (real openssl, htpasswd and nginx)', () => {
-    test('openssl: the base\'s openssl hashes with passwd -6', async () => {
-      const r = await runScript({ IMAGE_BUILD_STEPS: 'openssl', OPENSSL_BIN: '/usr/bin/openssl' });
-      expect(r.stderr).toMatch(/\[image-build\] openssl: OpenSSL [0-9]/);
+    test('openssl: the base\'s openssl, linked at the layout\'s prefix, hashes with passwd -6', async () => {
+      const prefix = path.join(tmp('openssl-prefix-'), 'openssl');
+      const r = await runScript({ IMAGE_BUILD_STEPS: 'openssl', OPENSSL_BIN: '/usr/bin/openssl', OPENSSL_PREFIX: prefix });
+      expect(r.stderr).toMatch(new RegExp(`\\[image-build\\] openssl: ${prefix}/bin/openssl: OpenSSL [0-9]`));
       expect(r.code).toBe(0);
+      expect(fs.readlinkSync(path.join(prefix, 'bin/openssl'))).toBe('/usr/bin/openssl');
     });
 
     test('openssl: an openssl without passwd -6 fails the build', async () => {
       const dir = tmp('old-openssl-');
       fs.writeFileSync(path.join(dir, 'openssl'), "#!/bin/bash\n# STAND-IN for OpenSSL 1.0.2: no -6\necho \"passwd: Unknown flag -6\" >&2; exit 1\n", { mode: 0o755 });
-      const r = await runScript({ IMAGE_BUILD_STEPS: 'openssl', OPENSSL_BIN: path.join(dir, 'openssl') });
+      const r = await runScript({ IMAGE_BUILD_STEPS: 'openssl', OPENSSL_BIN: path.join(dir, 'openssl'), OPENSSL_PREFIX: '' });
       expect(r.stderr).toContain(`ERROR: ${dir}/openssl cannot hash with 'passwd -6'`);
       expect(r.code).toBe(1);
     });
@@ -380,7 +382,7 @@ describe('assets/image-build.sh', () => {
           IMAGE_BUILD_STEPS: 'preflight verify_packages gpu_check openssl crypt_check python app model manifest',
           OS_RELEASE_FILE: osRelease(OsBase.UBUNTU_22_04), OS_BASE: 'ubuntu2204', OS_RELEASE_ID: 'ubuntu', OS_RELEASE_VERSION_ID: '22.04',
           PKG_MANAGER: 'apt', SYSTEM_PACKAGES: 'apache2-utils openssl curl', GPU_DRIVER_PACKAGES: '',
-          PATH: `${standInNvidiaSmi('550.163.01', '12.4')}:${SYSTEM_PATH}`, OPENSSL_BIN: '/usr/bin/openssl',
+          PATH: `${standInNvidiaSmi('550.163.01', '12.4')}:${SYSTEM_PATH}`, OPENSSL_BIN: '/usr/bin/openssl', OPENSSL_PREFIX: path.join(tmp('openssl-'), 'openssl'),
           CRYPT_SCHEMES: 'sha512-crypt bcrypt', NGINX_USER: 'www-data', CRYPT_CHECK_PORT: String(await freePort()),
           BASE_PYTHON: '/usr/bin/python3', PYTHON_PREFIX: path.join(tmp('venv-'), 'python3'),
           APP_REPO: repo, APP_COMMIT: commit, APP_DIR: path.join(tmp('app-'), 'demo'), MODEL_FILE_SHA256: pins(model.files),

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { OsBase } from '../../lib/image/os-base';
 import { QwenModel } from '../../lib/compute/models';
 import { QwenGpuInstance } from '../../lib/compute/qwen-gpu-instance';
 import { CIDR_PATTERN, QwenChatStack, QwenChatStackProps, USER_NAME_PATTERN } from '../../lib/qwen-chat/qwen-chat-stack';
@@ -449,9 +448,8 @@ describe('QwenChatStack: props', () => {
   });
 
   test('the default layout is the image build\'s: python, OpenSSL, app directory and the unit\'s PATH come from one description', () => {
-    // The stack's default layout is CentOS 7's (the reference's images) until its deploy script picks openssl at run time.
-    const layout = qwenChatImageLayout(QwenModel.QWEN_14B_CHAT, OsBase.CENTOS_7);
-    const build = imageBuildScriptParameters({ model: QwenModel.QWEN_14B_CHAT, osBase: OsBase.CENTOS_7 });
+    const layout = qwenChatImageLayout(QwenModel.QWEN_14B_CHAT);
+    const build = imageBuildScriptParameters({ model: QwenModel.QWEN_14B_CHAT });
     expect(build).toMatchObject({
       PYTHON_PREFIX: layout.pythonPrefix, OPENSSL_PREFIX: layout.opensslPrefix, APP_DIR: layout.appDirectory, MODEL_CACHE: layout.modelCacheDirectory,
     });
