@@ -20,16 +20,17 @@ describe('lib/rules layers: analysis <- engine <- checks <- the pack; nothing im
     ['analysis', /^(ros\/|rules\/analysis\/)/],
     ['engine', /^(ros\/|rules\/engine\/)/],
     ['checks', /^(ros\/|rules\/(engine|analysis|checks)\/)/],
+    ['checks/private', /^(ros\/|rules\/(engine|analysis|checks\/private)\/)/],
   ])('%s imports only from the layers below it', (folder, allowed) => {
     const bad = importsOf(folder).filter((i) => !allowed.test(i.target));
     expect(bad).toEqual([]);
   });
 
-  test('every check is declared with defineRule and never names itself through this.id', () => {
+  test('every check is declared with defineRule (or defineScriptRule) and never names itself through this.id', () => {
     const dir = path.join(RULES, 'checks');
-    for (const f of fs.readdirSync(dir)) {
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      expect({ f, declared: /export const \w+ = defineRule\(\{/.test(text), thisId: /this\.id/.test(text) }).toEqual({ f, declared: true, thisId: false });
+      expect({ f, declared: /export const \w+ = define(Script)?Rule\(\{/.test(text), thisId: /this\.id/.test(text) }).toEqual({ f, declared: true, thisId: false });
     }
   });
 });

@@ -1,6 +1,6 @@
-import { commandShape, locate, templateScripts } from '../analysis/template-scripts';
+import { commandShape, locate } from '../analysis/template-scripts';
 import { markerIndex } from '../analysis/shell-lexer';
-import { defineRule, RuleFinding } from '../engine/template-rule';
+import { defineScriptRule, ScriptFindingText } from './private/script-rule';
 
 /** pip install options that take a value (the value is not a requirement). */
 const VALUE_OPTIONS = new Set([
@@ -34,33 +34,29 @@ function unpinned(args: string[]): string[] {
  * whatever is newest on deploy day, so two deployments of one template differ. Requirement files (`-r`), local
  * paths and URLs are not judged.
  */
-export const unpinnedPipInstall = defineRule({
+export const unpinnedPipInstall = defineScriptRule({
   id: 'unpinned-pip-install',
   summary: 'pip installs a package without an exact version',
-  check(template) {
-    const findings: RuleFinding[] = [];
-    for (const script of templateScripts(template)) {
-      for (const cmd of script.shell.commands) {
-        const shape = commandShape(cmd);
-        let args = shape.args.map((w) => w.text);
-        if (shape.name && /^python[0-9.]*$/.test(shape.name)) {
-          const m = args.indexOf('-m');
-          if (m < 0 || args[m + 1] !== 'pip') continue;
-          args = args.slice(m + 2);
-        } else if (!shape.name || !/^pip[0-9.]*$/.test(shape.name)) {
-          continue;
-        }
-        const install = args.indexOf('install');
-        if (install < 0) continue;
-        const loose = unpinned(args.slice(install + 1));
-        if (loose.length === 0) continue;
-        findings.push({
-          target: script.resource,
-          targetKind: 'resource',
-          message: `${script.property} runs pip install with unpinned ${loose.join(', ')} (${locate(script, cmd.start, cmd.end)}).`,
-          fix: `pin every package to an exact version (${loose[0].replace(/[<>=!~].*$/, '')}==X.Y.Z), or install from a requirements file with --require-hashes.`,
-        });
+  checkScript(script) {
+    const findings: ScriptFindingText[] = [];
+    for (const cmd of script.shell.commands) {
+      const shape = commandShape(cmd);
+      let args = shape.args.map((w) => w.text);
+      if (shape.name && /^python[0-9.]*$/.test(shape.name)) {
+        const m = args.indexOf('-m');
+        if (m < 0 || args[m + 1] !== 'pip') continue;
+        args = args.slice(m + 2);
+      } else if (!shape.name || !/^pip[0-9.]*$/.test(shape.name)) {
+        continue;
       }
+      const install = args.indexOf('install');
+      if (install < 0) continue;
+      const loose = unpinned(args.slice(install + 1));
+      if (loose.length === 0) continue;
+      findings.push({
+        message: `${script.property} runs pip install with unpinned ${loose.join(', ')} (${locate(script, cmd.start, cmd.end)}).`,
+        fix: `pin every package to an exact version (${loose[0].replace(/[<>=!~].*$/, '')}==X.Y.Z), or install from a requirements file with --require-hashes.`,
+      });
     }
     return findings;
   },

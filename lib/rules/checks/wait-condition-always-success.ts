@@ -1,6 +1,7 @@
-import { commandShape, displayText, locate, scriptFunctions, templateScripts, TemplateScript } from '../analysis/template-scripts';
+import { commandShape, displayText, locate, scriptFunctions, TemplateScript } from '../analysis/template-scripts';
+import { TemplateDocument } from '../../ros/template';
 import { ShellCommand } from '../analysis/shell-lexer';
-import { defineRule, RuleFinding } from '../engine/template-rule';
+import { defineScriptRule, ScriptFindingText } from './private/script-rule';
 
 const HANDLE_TYPE = 'ALIYUN::ROS::WaitConditionHandle';
 
@@ -9,6 +10,18 @@ interface Loop {
   readonly unbounded: boolean;
   hasBreak: boolean;
   hasExit: boolean;
+}
+
+const handlesCache = new WeakMap<TemplateDocument, Set<string>>();
+
+/** Logical IDs of the template's WaitConditionHandles (once per template). */
+function waitHandles(template: TemplateDocument): Set<string> {
+  let handles = handlesCache.get(template);
+  if (!handles) {
+    handles = new Set(Object.entries(template.Resources ?? {}).filter(([, r]) => r?.Type === HANDLE_TYPE).map(([id]) => id));
+    handlesCache.set(template, handles);
+  }
+  return handles;
 }
 
 /** The first line from `from` on that is neither blank nor a comment, trimmed ('' at the end of the text). */
@@ -65,41 +78,38 @@ function fallThroughLoops(script: TemplateScript): Array<{ header: ShellCommand;
  * `set -euo pipefail`) with a FAILURE signal (an EXIT/ERR trap); loops that `exit` when they run out, or are followed
  * by a check (`[ "$ok" = 1 ] || exit 1`, `if ...`, `done || exit 1`), or only end by `break` (`while true`).
  */
-export const waitConditionAlwaysSuccess = defineRule({
+export const waitConditionAlwaysSuccess = defineScriptRule({
   id: 'wait-condition-always-success',
   summary: 'A WaitCondition handle is signalled SUCCESS on a path with no FAILURE branch',
-  check(template) {
-    const findings: RuleFinding[] = [];
-    const handles = new Set(Object.entries(template.Resources ?? {}).filter(([, r]) => r?.Type === HANDLE_TYPE).map(([id]) => id));
-    if (handles.size === 0) return findings;
-    for (const script of templateScripts(template)) {
-      const used = [...new Set(script.placeholders.flatMap((p) => p.resources.filter((r) => handles.has(r))))];
-      if (used.length === 0) continue;
-      const handle = used.join(', ');
-      const text = displayText(script, script.shell.source);
-      const push = (message: string, fix: string) => findings.push({ target: script.resource, targetKind: 'resource', message, fix });
-      if (!/\bFAILURE\b/.test(text)) {
-        push(
-          `${script.property} signals ${handle} but never sends FAILURE, so a failed deployment reports SUCCESS or waits for the full timeout.`,
-          `add trap 'rc=$?; [ "$rc" -eq 0 ] || <signal> FAILURE' EXIT after set -euo pipefail, and send SUCCESS only as the last command.`,
-        );
-      }
-      const errexit = /(^|\n)\s*set\s+(-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit)/.test(text) || /^#![^\n]*\s-[a-zA-Z]*e/.test(text);
-      if (!errexit && /\bFAILURE\b/.test(text)) {
-        push(
-          `${script.property} signals ${handle} but runs without set -e, so a failing step is ignored and the script still reaches SUCCESS.`,
-          `start the script with set -euo pipefail and an EXIT trap that sends FAILURE on a non-zero status.`,
-        );
-      }
-      let lastSuccess = -1;
-      for (const m of script.shell.source.matchAll(/\bSUCCESS\b/g)) lastSuccess = m.index ?? -1;
-      for (const loop of fallThroughLoops(script)) {
-        if (lastSuccess >= 0 && loop.done.end > lastSuccess) continue;
-        push(
-          `in ${script.property} the loop at ${locate(script, loop.header.start, loop.header.end)} can run out without success and fall through to the SUCCESS signal of ${handle}.`,
-          `after the loop check the result ([ "$healthy" = 1 ] || exit 1) or exit 1 inside the loop on its last try, so the EXIT trap sends FAILURE.`,
-        );
-      }
+  checkScript(script, template) {
+    const findings: ScriptFindingText[] = [];
+    const handles = waitHandles(template);
+    const used = [...new Set(script.placeholders.flatMap((p) => p.resources.filter((r) => handles.has(r))))];
+    if (used.length === 0) return findings;
+    const handle = used.join(', ');
+    const text = displayText(script, script.shell.source);
+    const push = (message: string, fix: string) => findings.push({ message, fix });
+    if (!/\bFAILURE\b/.test(text)) {
+      push(
+        `${script.property} signals ${handle} but never sends FAILURE, so a failed deployment reports SUCCESS or waits for the full timeout.`,
+        `add trap 'rc=$?; [ "$rc" -eq 0 ] || <signal> FAILURE' EXIT after set -euo pipefail, and send SUCCESS only as the last command.`,
+      );
+    }
+    const errexit = /(^|\n)[ \t]*set[ \t]+(-[a-zA-Z]*e[a-zA-Z]*\b|-o[ \t]+errexit)/.test(text) || /^#![^\n]*\s-[a-zA-Z]*e/.test(text);
+    if (!errexit && /\bFAILURE\b/.test(text)) {
+      push(
+        `${script.property} signals ${handle} but runs without set -e, so a failing step is ignored and the script still reaches SUCCESS.`,
+        `start the script with set -euo pipefail and an EXIT trap that sends FAILURE on a non-zero status.`,
+      );
+    }
+    let lastSuccess = -1;
+    for (const m of script.shell.source.matchAll(/\bSUCCESS\b/g)) lastSuccess = m.index ?? -1;
+    for (const loop of fallThroughLoops(script)) {
+      if (lastSuccess >= 0 && loop.done.end > lastSuccess) continue;
+      push(
+        `in ${script.property} the loop at ${locate(script, loop.header.start, loop.header.end)} can run out without success and fall through to the SUCCESS signal of ${handle}.`,
+        `after the loop check the result ([ "$healthy" = 1 ] || exit 1) or exit 1 inside the loop on its last try, so the EXIT trap sends FAILURE.`,
+      );
     }
     return findings;
   },
