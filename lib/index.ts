@@ -89,6 +89,14 @@ export type { ImageLayoutProps } from './image/image-layout';
 export { CryptScheme, OsBase, PackageManager, compareVersions, cryptSchemePrefix } from './image/os-base';
 export type { OsBaseSpec, OsGpuDriver, OsNginx, OsPackageNames, OsToolVersions } from './image/os-base';
 
+// Secrets: OOS secret parameters Cloud Assistant reads as {{oos-secret:NAME}}, the RAM role that may
+// read them, and the password rule as an AllowedPattern.
+export { OosSecretParameter } from './secrets/oos-secret-parameter';
+export type { ISecretParameter, OosSecretParameterProps, SecretParameterConstraints } from './secrets/oos-secret-parameter';
+export { SecretReaderRole } from './secrets/secret-reader-role';
+export type { SecretReaderRoleProps } from './secrets/secret-reader-role';
+export { PASSWORD_ALLOWED_PATTERN } from './secrets/password-pattern';
+
 // ROS templates: the resolver users render their scripts with, the YAML writer, limits.
 export { IntrinsicResolver, renderRunCommandScript, rosBase64Encode } from './ros/resolver';
 export type { IntrinsicResolverProps, RenderRunCommandScriptProps } from './ros/resolver';

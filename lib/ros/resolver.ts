@@ -11,6 +11,7 @@
  * Anything else (an unknown function, parameter, resource or attribute) is an error, never a
  * silent empty string.
  */
+import { substituteCloudAssistantParameters } from './cloud-assistant-parameters';
 import { pseudoParameterStandIns } from './pseudo-parameters';
 import { parseSubBody, splitAttributeName, subArguments, unterminatedSubOffset } from './sub';
 import { TemplateDocument, TemplateParameter } from './template';
@@ -49,7 +50,18 @@ export interface IntrinsicResolverProps {
    * @default true
    */
   readonly checkConstraints?: boolean;
+  /**
+   * A stand-in of OOS Parameter Store's secret parameters (OOS cannot be reached here), name -> value,
+   * merged over the template's own: each `ALIYUN::OOS::SecretParameter` resource stands in as its
+   * resolved `SecretParameterName` holding its resolved `Value`, as ROS would create it. A RunCommand
+   * with `EnableParameter: true` reads `{{oos-secret:NAME}}` from it.
+   * @default {} (the template's secret parameters only)
+   */
+  readonly secretParameters?: Readonly<Record<string, string>>;
 }
+
+/** The ROS type of an OOS secret parameter (not in the local ROS specification). */
+const SECRET_PARAMETER_TYPE = 'ALIYUN::OOS::SecretParameter';
 
 /**
  * ROS's Fn::Base64Encode: standard base64 of the UTF-8 bytes, a `\n` after every 76 characters
@@ -108,9 +120,11 @@ export class IntrinsicResolver {
   private readonly attributes: Readonly<Record<string, unknown>>;
   private readonly resourceIds: Readonly<Record<string, string>>;
   private readonly pseudo: Readonly<Record<string, string>>;
+  private readonly givenSecretParameters: Readonly<Record<string, string>>;
 
   constructor(props: IntrinsicResolverProps) {
     this.template = props.template;
+    this.givenSecretParameters = props.secretParameters ?? {};
     this.attributes = props.attributes ?? {};
     this.resourceIds = props.resourceIds ?? {};
     this.pseudo = { ...DEFAULT_PSEUDO_PARAMETERS, ...(props.pseudoParameters ?? {}) };
@@ -180,6 +194,20 @@ export class IntrinsicResolver {
       throw new Error(`IntrinsicResolver: resource '${logicalId}' has no property '${property}'; it has: ${Object.keys(props).join(', ')}`);
     }
     return this.resolve(props[property], `Resources.${logicalId}.Properties.${property}`);
+  }
+
+  /**
+   * The stand-in OOS secret parameter store: every `ALIYUN::OOS::SecretParameter` of the template by its
+   * resolved name with its resolved value, then the `secretParameters` given.
+   */
+  public secretParameterStore(): Record<string, string> {
+    const store: Record<string, string> = {};
+    for (const [id, res] of Object.entries(this.template.Resources ?? {})) {
+      if (res?.Type !== SECRET_PARAMETER_TYPE) continue;
+      const name = this.resolveString(this.resolveResourceProperty(id, 'SecretParameterName'), `Resources.${id}.Properties.SecretParameterName`);
+      store[name] = this.resolveString(this.resolveResourceProperty(id, 'Value'), `Resources.${id}.Properties.Value`);
+    }
+    return { ...store, ...this.givenSecretParameters };
   }
 
   private applyFunction(name: string, arg: unknown, path: string): unknown {
@@ -264,6 +292,10 @@ export class IntrinsicResolver {
       throw new Error(`IntrinsicResolver: ${path}: Fn::GetAtt on unknown resource '${resource}'`);
     }
     const key = `${resource}.${attribute}`;
+    if (!has(this.attributes, key) && attribute === 'SecretParameterName' && this.template.Resources[resource]?.Type === SECRET_PARAMETER_TYPE) {
+      // What ROS gives: the name the resource was created with (stand-in: its resolved property).
+      return this.resolveResourceProperty(resource, 'SecretParameterName');
+    }
     if (!has(this.attributes, key)) {
       throw new Error(`IntrinsicResolver: ${path}: no stand-in value for attribute '${key}'; give it in attributes`);
     }
@@ -318,15 +350,36 @@ export interface RenderRunCommandScriptProps extends IntrinsicResolverProps {
   readonly logicalId?: string;
 }
 
-/** The exact text of a RunCommand resource's `CommandContent` after ROS substitution. */
+/**
+ * The exact text of a RunCommand resource's `CommandContent` as the instance runs it: after ROS's
+ * substitution and, when the RunCommand has `EnableParameter: true`, after Cloud Assistant's: each
+ * `{{oos-secret:NAME}}` from the stand-in OOS store (`secretParameters` and the template's
+ * `ALIYUN::OOS::SecretParameter` resources) and each `{{name}}` from the RunCommand's `Parameters`;
+ * any other `{{...}}` is an error (lib/ros/cloud-assistant-parameters.ts).
+ */
 export function renderRunCommandScript(props: RenderRunCommandScriptProps): string {
   const logicalId = props.logicalId ?? onlyRunCommand(props.template);
   const resolver = new IntrinsicResolver(props);
-  const type = props.template.Resources?.[logicalId]?.Type;
+  const resource = props.template.Resources?.[logicalId];
+  const type = resource?.Type;
   if (type !== undefined && type !== 'ALIYUN::ECS::RunCommand') {
     throw new Error(`renderRunCommandScript: resource '${logicalId}' is ${type}, expected ALIYUN::ECS::RunCommand`);
   }
-  return resolver.resolveString(resolver.resolveResourceProperty(logicalId, 'CommandContent'), `Resources.${logicalId}.Properties.CommandContent`);
+  const path = `Resources.${logicalId}.Properties`;
+  const content = resolver.resolveString(resolver.resolveResourceProperty(logicalId, 'CommandContent'), `${path}.CommandContent`);
+  const enable = resource?.Properties?.EnableParameter === undefined ? false : resolver.resolve(resource.Properties.EnableParameter, `${path}.EnableParameter`);
+  if (enable !== true && enable !== 'true') {
+    return content;
+  }
+  const parameters: Record<string, string> = {};
+  const given = resource?.Properties?.Parameters === undefined ? {} : resolver.resolve(resource.Properties.Parameters, `${path}.Parameters`);
+  for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
+    parameters[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return substituteCloudAssistantParameters(`renderRunCommandScript: ${path}.CommandContent (EnableParameter: true)`, content, {
+    secretParameters: resolver.secretParameterStore(),
+    parameters,
+  });
 }
 
 function onlyRunCommand(template: TemplateDocument): string {

@@ -13,6 +13,8 @@ export * from './checks/script-parameter-injection';
 export * from './checks/no-echo-exposure';
 export * from './checks/no-echo-xtrace';
 export * from './checks/no-echo-command-parameter';
+export * from './checks/secret-in-command-text';
+export * from './checks/credentials-over-plain-http';
 export * from './checks/wait-condition-always-success';
 export * from './checks/open-ingress';
 export * from './checks/duplicate-security-group-rule';

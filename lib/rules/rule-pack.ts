@@ -1,4 +1,5 @@
 // The rule pack: every rule of lib/rules/checks, in output order, bound to the engine.
+import { credentialsOverPlainHttp } from './checks/credentials-over-plain-http';
 import { duplicateSecurityGroupRule } from './checks/duplicate-security-group-rule';
 import { insecureDownload } from './checks/insecure-download';
 import { missingReferenceTarget } from './checks/missing-reference-target';
@@ -9,6 +10,7 @@ import { openIngress } from './checks/open-ingress';
 import { outputDescriptionMismatch } from './checks/output-description-mismatch';
 import { pipeToShell } from './checks/pipe-to-shell';
 import { scriptParameterInjection } from './checks/script-parameter-injection';
+import { secretInCommandText } from './checks/secret-in-command-text';
 import { unpinnedPipInstall } from './checks/unpinned-pip-install';
 import { waitConditionAlwaysSuccess } from './checks/wait-condition-always-success';
 import { RuleSuppression } from './engine/rule-suppression';
@@ -22,6 +24,8 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
   noEchoExposure,
   noEchoXtrace,
   noEchoCommandParameter,
+  secretInCommandText,
+  credentialsOverPlainHttp,
   waitConditionAlwaysSuccess,
   openIngress,
   duplicateSecurityGroupRule,

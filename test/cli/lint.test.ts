@@ -50,7 +50,7 @@ const EMPTY = file('empty.yaml', '');
 /** Rows: what `lint` is given, the exit code, and a line of its output. */
 const ROWS: Array<[string, string[], string | (() => Readable), number, RegExp]> = [
   ['a clean template', [CLEAN], '', 0, /clean\.yaml: 0 finding\(s\), 0 suppressed/],
-  ['a template with findings', [path.join(FIXTURES, 'reference-like-defects.yaml')], '', 1, /: 7 finding\(s\), 0 suppressed/],
+  ['a template with findings', [path.join(FIXTURES, 'reference-like-defects.yaml')], '', 1, /: 8 finding\(s\), 0 suppressed/],
   ['JSON with a duplicate key (the second would hide the open ingress)', [DUP_JSON], '', 2, /dup\.json: duplicate key 'Sg' at line 5: a reader keeps only one of the two/],
   ['YAML with a duplicate key', [DUP_YAML], '', 2, /dup\.yaml: duplicate key 'Sg' at line 5/],
   ['a file over the size limit', [OVER], '', 2, new RegExp(`over\\.json: ${fs.statSync(OVER).size} bytes is over the ${TEMPLATE_FILE_MAX_BYTES}-byte limit`)],
@@ -90,7 +90,7 @@ describe('ros-cdk-qwen-chat lint, in process', () => {
     const fixture = path.join(FIXTURES, 'reference-like-defects.yaml');
     expect(await runLint([fixture], run.cli)).toBe(1);
     const findings = run.out.slice(0, -1);
-    expect(findings).toHaveLength(7);
+    expect(findings).toHaveLength(8);
     for (const line of findings) {
       expect(line.startsWith(`${fixture}: `)).toBe(true);
       expect(line.slice(fixture.length + 2)).toMatch(/^[a-z-]+ (resource|parameter|output|template) [A-Za-z0-9]+: .+ Fix: .+$/);

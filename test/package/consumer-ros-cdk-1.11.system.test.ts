@@ -10,7 +10,7 @@ import { installTarball, packTarball, ROOT, run } from './support/package-copy';
  * --legacy-peer-deps) next to @alicloud/ros-cdk-core, -ecs and -ros 1.11.0 and constructs v3 from the registry,
  * compiled with the project's TypeScript against 1.11.0's declarations, and synthesized.
  */
-const ROS_CDK_1_11 = { '@alicloud/ros-cdk-core': '1.11.0', '@alicloud/ros-cdk-ecs': '1.11.0', '@alicloud/ros-cdk-ros': '1.11.0' };
+const ROS_CDK_1_11 = { '@alicloud/ros-cdk-core': '1.11.0', '@alicloud/ros-cdk-ecs': '1.11.0', '@alicloud/ros-cdk-ram': '1.11.0', '@alicloud/ros-cdk-ros': '1.11.0' };
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 const APP = `import * as ros from '@alicloud/ros-cdk-core';
@@ -83,6 +83,7 @@ describe('a consumer on @alicloud/ros-cdk-* 1.11.0', () => {
     expect(installed).toEqual({
       '@alicloud/ros-cdk-core': ['1.11.0'],
       '@alicloud/ros-cdk-ecs': ['1.11.0'],
+      '@alicloud/ros-cdk-ram': ['1.11.0'],
       '@alicloud/ros-cdk-ros': ['1.11.0'],
       '@alicloud/ros-cdk-assembly-schema': expect.any(Array),
       '@alicloud/ros-cdk-cxapi': expect.any(Array),

@@ -22,7 +22,7 @@ beforeAll(() => {
   info = packedTarball.info;
   packed = info.files.map((f) => f.path).sort();
   app = path.join(work, 'app');
-  const peers = ['@alicloud/ros-cdk-core', '@alicloud/ros-cdk-ecs', '@alicloud/ros-cdk-ros', 'constructs'];
+  const peers = ['@alicloud/ros-cdk-core', '@alicloud/ros-cdk-ecs', '@alicloud/ros-cdk-ram', '@alicloud/ros-cdk-ros', 'constructs'];
   installed = installTarball(app, packedTarball.tarball, Object.fromEntries(peers.map((p) => [p, pkg.devDependencies[p]])));
 }, 300_000);
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ROOT } from './support/package-copy';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const ROS_CDK = ['@alicloud/ros-cdk-core', '@alicloud/ros-cdk-ecs', '@alicloud/ros-cdk-ros', 'constructs'];
+const ROS_CDK = ['@alicloud/ros-cdk-core', '@alicloud/ros-cdk-ecs', '@alicloud/ros-cdk-ram', '@alicloud/ros-cdk-ros', 'constructs'];
 
 /** Whether `version` (x.y.z) is in the caret range `^a.b.c` with a >= 1 (same major, not below a.b.c), as npm reads it. */
 function satisfiesCaret(version: string, range: string): boolean {
@@ -46,8 +46,9 @@ describe('package.json', () => {
     ['@alicloud/ros-cdk-core', ['1.11.0', '1.12.0'], ['1.6.0', '2.0.0']],
     ['@alicloud/ros-cdk-ecs', ['1.11.0'], ['1.6.0', '2.0.0']],
     ['@alicloud/ros-cdk-ros', ['1.11.0'], ['1.4.0', '2.0.0']],
+    ['@alicloud/ros-cdk-ram', ['1.11.0', '1.12.0'], ['1.6.0', '2.0.0']],
   ])('the %s range takes the published 1.11 and 1.12 lines (%j), not %j', (name, takes, refuses) => {
-    // The registry has core 1.2.0-1.12.0, ecs 1.6.0/1.11.0, ros 1.4.0/1.11.0 (`npm view <name> versions`);
+    // The registry has core 1.2.0-1.12.0, ecs 1.6.0/1.11.0, ros 1.4.0/1.11.0, ram 1.4.0/1.6.0/1.11.0/1.12.0 (`npm view <name> versions`);
     // test/package/consumer-ros-cdk-1.11.system.test.ts installs and synthesizes on 1.11.0.
     for (const v of takes) expect(`${v}: ${satisfiesCaret(v, pkg.peerDependencies[name])}`).toBe(`${v}: true`);
     for (const v of refuses) expect(`${v}: ${satisfiesCaret(v, pkg.peerDependencies[name])}`).toBe(`${v}: false`);

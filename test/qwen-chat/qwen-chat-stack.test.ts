@@ -12,6 +12,7 @@ import { imageBuildScriptParameters } from '../../lib/qwen-chat/image-build-scri
 import { newApp, requireTool, run, substituteBody, synthTemplate, tmpDir } from '../script/script-test-support';
 import { REFERENCE_TEMPLATE } from '../support/reference';
 import { applyConditions } from '../../lib/ros/conditions';
+import { PASSWORD_ALLOWED_PATTERN } from '../../lib/secrets/password-pattern';
 
 const REFERENCE = parse(fs.readFileSync(REFERENCE_TEMPLATE, 'utf8'));
 
@@ -64,8 +65,14 @@ const DELIBERATE_PARAMETER_CHANGES: { [name: string]: { [key: string]: unknown }
     },
     ConstraintDescription: { en: '1-32 letters, digits and _.@-, starting with a letter or digit.', 'zh-cn': '1-32 位字母、数字及 _.@-，以字母或数字开头。' },
   },
-  // The Chinese description now states the rule too, as the English one did.
-  Password: { Description: { en: `Software login password, ${PASSWORD_RULE.en}`, 'zh-cn': `软件登录密码，${PASSWORD_RULE['zh-cn']}` } },
+  // The Chinese description now states the rule too, as the English one did; the pattern enforces the
+  // rule both descriptions state (three kinds of character; lib/secrets/password-pattern.ts), which the
+  // reference's pattern did not (it accepted `password` and `12345678`).
+  Password: {
+    Description: { en: `Software login password, ${PASSWORD_RULE.en}`, 'zh-cn': `软件登录密码，${PASSWORD_RULE['zh-cn']}` },
+    AllowedPattern: PASSWORD_ALLOWED_PATTERN,
+  },
+  InstancePassword: { AllowedPattern: PASSWORD_ALLOWED_PATTERN },
 };
 
 describe('QwenChatStack: parameters', () => {
@@ -180,11 +187,15 @@ describe('QwenChatStack: UserName pattern (fixed defect)', () => {
     }
   });
 
-  test('the password pattern (kept from the reference) accepts a strong password and refuses quotes and spaces', () => {
+  test('the password pattern enforces the rule its description states (table: test/secrets/password-pattern.test.ts)', () => {
     const pw = new RegExp(T.Parameters.Password.AllowedPattern);
     expect(pw.test('Passw0rd!')).toBe(true);
-    expect(pw.test('a(b)`c~d!e@f#g$h%i^j&k*l_m-n+o=p|q{r}s[t]u:v;w<x>y,z.A?B/C')).toBe(true);
-    expect(pw.test("it's")).toBe(false);
+    expect(pw.test("Aa1()`~!@#$%^&*_-+=|{}[]:;'<>,")).toBe(true);
+    expect(pw.test('Aa1.?/')).toBe(false);
+    expect(pw.test('Aa1aa.?/')).toBe(true);
+    expect(pw.test("it's-Aa1")).toBe(true);
+    expect(pw.test('password')).toBe(false);
+    expect(pw.test('12345678')).toBe(false);
     expect(pw.test('pass word')).toBe(false);
     expect(pw.test('pass"word')).toBe(false);
   });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readTemplateFile } from '../../lib/ros/template';
-import { lintTemplate } from '../../lib/rules/rule-pack';
+import { lintTemplate, TEMPLATE_RULES } from '../../lib/rules/rule-pack';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'rules', 'evasion');
 
@@ -22,6 +22,9 @@ const TRIPS: Record<string, string[]> = {
 };
 
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+// Every evasion template carries a NoEcho value in its command text on purpose (the base64 path), which
+// secret-in-command-text reports in all of them; these templates are about what the script does with it.
+const RULES = TEMPLATE_RULES.filter((r) => r.id !== 'secret-in-command-text');
 
 describe('evasion templates', () => {
   test('every trip template has its pass template, and the table covers every file', () => {
@@ -31,7 +34,7 @@ describe('evasion templates', () => {
   });
 
   test.each(files)('%s', (file) => {
-    const findings = lintTemplate(readTemplateFile(path.join(DIR, file))).findings;
+    const findings = lintTemplate(readTemplateFile(path.join(DIR, file)), { rules: RULES }).findings;
     const rules = [...new Set(findings.map((f) => f.ruleId))].sort();
     expect({ file, rules }).toEqual({ file, rules: TRIPS[file] ?? [] });
   });

@@ -62,3 +62,23 @@ describe('SPEC_ALLOW_LIST', () => {
     expect(checkTemplateAgainstSpec(template, { allowList: [] }).map((f) => f.path)).toEqual(['Resources.Life.Type']);
   });
 });
+
+describe('documented properties of an allowed resource type', () => {
+  const allowList = [{
+    kind: 'resourceType' as const, resourceType: 'ALIYUN::OOS::SecretParameter', reason: 'test', citation: 'test',
+    documentedProperties: { SecretParameterName: { required: true }, Value: { required: true } },
+    documentedAttributes: ['SecretParameterName'],
+  }];
+  test.each([
+    ['a misspelt property', { Name: 'x', Value: 'y', SecretParameterName: 'z' }, ['Resources.S.Properties.Name']],
+    ['a missing required property', { SecretParameterName: 'z' }, ['Resources.S.Properties']],
+    ['the documented properties', { SecretParameterName: 'z', Value: 'y' }, []],
+  ])('%s', (_name, properties, paths) => {
+    const template = { Resources: { S: { Type: 'ALIYUN::OOS::SecretParameter', Properties: properties } }, Outputs: { N: { Value: { 'Fn::GetAtt': ['S', 'SecretParameterName'] } } } };
+    expect(checkTemplateAgainstSpec(template, { allowList }).map((f) => f.path)).toEqual(paths);
+  });
+  test('an undocumented attribute is a finding', () => {
+    const template = { Resources: { S: { Type: 'ALIYUN::OOS::SecretParameter', Properties: { SecretParameterName: 'z', Value: 'y' } } }, Outputs: { N: { Value: { 'Fn::GetAtt': ['S', 'Name'] } } } };
+    expect(checkTemplateAgainstSpec(template, { allowList }).map((f) => f.message)).toEqual([expect.stringMatching(/reads attribute 'Name' of 'S'.*Attributes: SecretParameterName/)]);
+  });
+});

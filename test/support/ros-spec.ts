@@ -75,6 +75,17 @@ export interface SpecAllowance {
   readonly reason: string;
   /** The ROS resource reference page that documents it. */
   readonly citation: string;
+  /**
+   * For `kind: 'resourceType'`: the properties the reference page documents (required ones marked), so
+   * a misspelt property of a type the specification lacks is still found.
+   * @default - the properties are not checked
+   */
+  readonly documentedProperties?: Readonly<Record<string, { readonly required: boolean }>>;
+  /**
+   * For `kind: 'resourceType'`: the attributes the reference page documents.
+   * @default - only those of `kind: 'attribute'` entries
+   */
+  readonly documentedAttributes?: readonly string[];
 }
 
 /** ROS pseudo parameter names (lib/ros/pseudo-parameters.ts), valid wherever a parameter name is. */
@@ -105,6 +116,25 @@ export const SPEC_ALLOW_LIST: readonly SpecAllowance[] = [
     name: 'SubscriptionDeletionForce',
     reason: 'Lets a PrePaid (subscription) instance group be released on stack deletion; rendered by ros-cdk-ecs 1.11.0 RosInstanceGroup, missing in the 1.0.13 spec.',
     citation: 'ROS resource reference ALIYUN::ECS::InstanceGroup, https://help.aliyun.com/document_detail/48278.html (Syntax lists "SubscriptionDeletionForce": Boolean)',
+  },
+  {
+    kind: 'resourceType',
+    resourceType: 'ALIYUN::OOS::SecretParameter',
+    reason: 'OosSecretParameter (lib/secrets) keeps the Password out of the RunCommand content; the 1.0.13 spec has only ALIYUN::OOS::Parameter, Template and Execution.',
+    citation: 'ROS resource reference ALIYUN::OOS::SecretParameter, https://help.aliyun.com/zh/ros/developer-reference/aliyun-oos-secretparameter (properties SecretParameterName and Value required; KeyId, Description, Constraints, ResourceGroupId, Tags; attributes below)',
+    documentedProperties: {
+      SecretParameterName: { required: true },
+      Value: { required: true },
+      KeyId: { required: false },
+      Description: { required: false },
+      Constraints: { required: false },
+      ResourceGroupId: { required: false },
+      Tags: { required: false },
+    },
+    documentedAttributes: [
+      'SecretParameterName', 'SecretParameterId', 'Description', 'CreatedBy', 'CreateTime', 'UpdatedBy', 'UpdatedDate',
+      'ResourceGroupId', 'KeyId', 'Type', 'Constraints', 'ParameterVersion', 'Tags', 'ShareType',
+    ],
   },
 ];
 
@@ -203,6 +233,7 @@ export function checkTemplateAgainstSpec(template: unknown, options: CheckTempla
   if (!isObject(template.Resources)) add('Resources', 'template has no Resources object');
 
   const allowedTypes = new Set(allowList.filter((a) => a.kind === 'resourceType').map((a) => a.resourceType));
+  const allowedType = (type: string): SpecAllowance | undefined => allowList.find((a) => a.kind === 'resourceType' && a.resourceType === type);
   const allowed = (kind: 'property' | 'attribute', type: string): Set<string> =>
     new Set(allowList.filter((a) => a.kind === kind && a.resourceType === type && a.name).map((a) => a.name as string));
 
@@ -218,7 +249,8 @@ export function checkTemplateAgainstSpec(template: unknown, options: CheckTempla
     if (type === undefined) return undefined;
     const specType = has(spec.ResourceTypes, type) ? spec.ResourceTypes[type] : undefined;
     if (!specType && !allowedTypes.has(type)) return undefined;
-    return new Set([...Object.keys(specType?.Attributes ?? {}), ...allowed('attribute', type)]);
+    const documented = allowedType(type)?.documentedAttributes ?? [];
+    return new Set([...Object.keys(specType?.Attributes ?? {}), ...allowed('attribute', type), ...documented]);
   };
 
   const checkRefName = (path: string, name: unknown, what: string): void => {
@@ -416,12 +448,15 @@ export function checkTemplateAgainstSpec(template: unknown, options: CheckTempla
           `resource type '${type}' is not in the ROS specification (nor in SPEC_ALLOW_LIST). ` +
             `Types in ${namespace}: ${near.length ? listOrNone(near) : '(no such namespace)'}`,
         );
-      } else if (specType) {
+      } else {
+        const documented = allowedType(type)?.documentedProperties;
+        const known: Record<string, SpecProperty> | undefined = specType?.Properties
+          ?? (documented && Object.fromEntries(Object.entries(documented).map(([n, p]) => [n, { Required: p.required }])));
         const props = res.Properties === undefined ? {} : res.Properties;
         if (!isObject(props)) {
           add(childPath(path, 'Properties'), `Properties must be an object, got ${JSON.stringify(props)}`);
         } else {
-          checkProperties(childPath(path, 'Properties'), type, props, specType.Properties ?? {}, allowed('property', type), type);
+          if (specType || known) checkProperties(childPath(path, 'Properties'), type, props, known ?? {}, allowed('property', type), type);
         }
       }
     }
