@@ -30,7 +30,7 @@ describe('ros-cdk-qwen-chat lint as a process (smoke test)', () => {
     const r = lint(['test/fixtures/rules/reference-like-defects.yaml']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^test\/fixtures\/rules\/reference-like-defects\.yaml: open-ingress resource WebSg: /m);
-    expect(r.stdout.trim().split('\n').pop()).toBe('test/fixtures/rules/reference-like-defects.yaml: 7 finding(s), 0 suppressed');
+    expect(r.stdout.trim().split('\n').pop()).toBe('test/fixtures/rules/reference-like-defects.yaml: 8 finding(s), 0 suppressed');
   });
 
   test('a FIFO with no writer is refused at once with exit 2, not waited on', () => {
