@@ -169,18 +169,13 @@ export interface QwenChatParameters {
 /**
  * What the stack's own nginx basic-auth proxy knowingly does today, said in the template's Metadata so
  * `lint` gives synth's verdict: the Password reaches the instance base64-encoded inside the RunCommand
- * content, and the proxy serves plain HTTP.
+ * content.
  */
 const BASIC_AUTH_PROXY_SUPPRESSIONS: readonly RuleSuppression[] = [
   {
     id: 'secret-in-command-text',
     target: 'Password',
     reason: 'The Password reaches the instance base64-encoded in the RunCommand content: this stack has no OOS secret parameter path yet.',
-  },
-  {
-    id: 'credentials-over-plain-http',
-    target: 'InstanceRunCommand',
-    reason: 'The nginx basic-auth proxy serves plain HTTP: this stack has no TLS yet (README, Security).',
   },
 ];
 

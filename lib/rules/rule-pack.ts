@@ -1,5 +1,4 @@
 // The rule pack: every rule of lib/rules/checks, in output order, bound to the engine.
-import { credentialsOverPlainHttp } from './checks/credentials-over-plain-http';
 import { duplicateSecurityGroupRule } from './checks/duplicate-security-group-rule';
 import { insecureDownload } from './checks/insecure-download';
 import { missingReferenceTarget } from './checks/missing-reference-target';
@@ -25,7 +24,6 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
   noEchoXtrace,
   noEchoCommandParameter,
   secretInCommandText,
-  credentialsOverPlainHttp,
   waitConditionAlwaysSuccess,
   openIngress,
   duplicateSecurityGroupRule,
