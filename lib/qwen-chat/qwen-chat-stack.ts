@@ -20,6 +20,7 @@ import { PASSWORD_ALLOWED_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PAS
 import { SystemdService } from '../script/systemd-service';
 import { WaitConditionCallback } from '../signal/wait-condition-callback';
 import { qwenChatImageLayout } from './image-layout';
+import { CryptScheme, OsBase } from '../image/os-base';
 
 /**
  * Makes the network a {@link QwenChatStack} deploys into, in place of its new VPC, VSwitch and
@@ -61,9 +62,27 @@ export interface QwenChatStackProps extends ros.StackProps {
   readonly imageId?: string;
   /**
    * Where the image keeps Python, OpenSSL and the app (the image build installs there).
-   * @default qwenChatImageLayout(model)
+   * @default qwenChatImageLayout(model, osBase)
    */
   readonly imageLayout?: ImageLayout;
+  /**
+   * The operating system of the image the instances start from (the service package builds it on this
+   * base). The legacy OsBase.CENTOS_7 prints an end-of-life warning at synth.
+   * @default OsBase.ALIBABA_CLOUD_LINUX_3
+   */
+  readonly osBase?: OsBase;
+  /**
+   * Other bases the deploy script must run on as well. The default keeps updating stacks made from the
+   * reference template in place: their instances run the reference's CentOS 7 image.
+   * @default [OsBase.CENTOS_7]
+   */
+  readonly alsoRunsOn?: OsBase[];
+  /**
+   * How the login password is hashed; nginx verifies it with the image's crypt(), so the scheme must be one
+   * that osBase and every alsoRunsOn base verify (checked at synth: PasswordHash.BCRYPT with CentOS 7 is refused).
+   * @default PasswordHash.SHA512_CRYPT (every base)
+   */
+  readonly passwordHash?: PasswordHash;
   /**
    * The port the proxy serves the demo on, opened in the security group.
    * @default 5000
@@ -225,13 +244,29 @@ export class QwenChatStack extends ros.Stack {
   public readonly appService: SystemdService;
   /** The proxy in front of the app. */
   public readonly proxy: IServiceProxy;
+  /** The operating system of the image. */
+  public readonly osBase: OsBase;
+  /** Every base the deploy script must run on: osBase, then alsoRunsOn. */
+  public readonly deployBases: readonly OsBase[];
   private readonly consoleInterface = new ConsoleInterface(['acs:integrate:计算巢:ModelScope']);
 
   constructor(scope: ros.Construct, id: string, props: QwenChatStackProps = {}) {
     super(scope, id, props);
     const model = props.model ?? QwenModel.QWEN_14B_CHAT;
     this.model = model;
-    this.imageLayout = props.imageLayout ?? qwenChatImageLayout(model);
+    this.osBase = props.osBase ?? OsBase.ALIBABA_CLOUD_LINUX_3;
+    this.deployBases = [...new Set([this.osBase, ...props.alsoRunsOn ?? [OsBase.CENTOS_7]])];
+    this.osBase.warnIfLegacy(`QwenChatStack '${id}'`, this);
+    // nginx checks the hash with the image's crypt() (CentOS 7's glibc 2.17 knows SHA-512 crypt, not bcrypt).
+    const passwordHash = props.passwordHash ?? PasswordHash.SHA512_CRYPT;
+    const scheme = passwordHash === PasswordHash.BCRYPT ? CryptScheme.BCRYPT : CryptScheme.SHA512_CRYPT;
+    this.osBase.assertVerifiesCrypt('QwenChatStack', 'passwordHash', scheme);
+    for (const base of this.deployBases.filter((b) => !b.verifiesCrypt(scheme))) {
+      throw new Error(`QwenChatStack: prop 'passwordHash' '${passwordHash}' is not allowed with alsoRunsOn ${base.displayName}: its crypt() verifies only `
+        + `${base.cryptSchemes.join(', ')}, so nginx there would answer 500 to every login. Use PasswordHash.SHA512_CRYPT, or leave ${base.displayName} `
+        + `out of alsoRunsOn (it is there by default so that stacks made from the reference template update in place).`);
+    }
+    this.imageLayout = props.imageLayout ?? qwenChatImageLayout(model, this.osBase);
     this.listenPort = props.listenPort ?? 5000;
     const listenPort = this.listenPort;
     if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) {
@@ -270,8 +305,7 @@ export class QwenChatStack extends ros.Stack {
       listenPort,
       upstreamPort: model.app.port,
       healthCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
-      // nginx checks the hash with the image's crypt(); CentOS 7's glibc 2.17 knows SHA-512 crypt, not bcrypt.
-      passwordHash: PasswordHash.SHA512_CRYPT,
+      passwordHash,
       opensslPath: this.imageLayout.opensslPath,
     });
     if (this.proxy.listenPort !== listenPort) {

@@ -50,6 +50,7 @@ export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): Synthesi
     const written = writeServiceFolder(serviceDir, qwenChatServicePackage({
       template: templates[stack.stackName],
       model: QWEN_CHAT_PRESETS[i].model,
+      osBase: stack.osBase,
     }));
     files.push(...written.map((f) => path.relative(options.outDir, f)));
   });
