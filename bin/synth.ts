@@ -12,4 +12,7 @@ const result = synthesizeQwenChat({ assemblyDir, outDir });
 for (const file of result.files) {
   console.log(`wrote ${path.relative(process.cwd(), path.join(outDir, file))}`);
 }
+for (const [stack, size] of Object.entries(result.scriptSizes)) {
+  console.log(`${stack} deploy script: ${size.usedBytes} of ${size.limitBytes} bytes of RunCommand content used (base64, ${size.reserveBytes} kept for substituted values), ${size.leftBytes} left`);
+}
 console.log(`cloud assembly: ${path.relative(process.cwd(), assemblyDir) || '.'}`);

@@ -9,9 +9,9 @@
 // prefix, and the constructor says so, naming the construct and the prop, before ROS CDK would fail.
 
 // Deploy scripts: an ordered list of typed parts rendered once into one Fn::Sub.
-export { DeployScript, ScriptPhase } from './script/deploy-script';
+export { DeployScript, ScriptEncoding, ScriptPhase } from './script/deploy-script';
 export type { DeployScriptProps, IScriptPart, IScriptSignal, RenderedDeployScript } from './script/deploy-script';
-export { ScriptValue } from './script/script-value';
+export { ScriptValue, ScriptValueEncoding } from './script/script-value';
 export type { ScriptValueOptions } from './script/script-value';
 export { ScriptCommands, ScriptFile } from './script/script-file';
 export type { ScriptCommandsProps, ScriptFileProps } from './script/script-file';
@@ -19,11 +19,13 @@ export { RestartPolicy, SystemdService } from './script/systemd-service';
 export type { SystemdServiceProps } from './script/systemd-service';
 export { HealthCheck } from './script/health-check';
 export type { HealthCheckCredentials, HealthCheckProps } from './script/health-check';
+export { PreflightChecks } from './script/preflight-checks';
+export type { DiskRequirement, PortRequirement, PreflightChecksProps } from './script/preflight-checks';
 export { NginxBasicAuth, PasswordHash } from './script/nginx-basic-auth';
 export type { NginxBasicAuthProps } from './script/nginx-basic-auth';
 export type { IServiceProxy } from './script/service-proxy';
 export { DeployScriptRunCommand } from './script/deploy-script-run-command';
-export type { DeployScriptRunCommandProps } from './script/deploy-script-run-command';
+export type { ContentSize, DeployScriptRunCommandProps } from './script/deploy-script-run-command';
 
 // The wait for the script's signal.
 export { WaitConditionCallback } from './signal/wait-condition-callback';

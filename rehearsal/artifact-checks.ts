@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NamespaceSandbox } from './namespace-sandbox';
+import { shellQuote as q } from '../lib/script/private/shell';
 
 /** The outcome of running one real tool over one rendered artifact. */
 export interface ToolCheckResult {
@@ -169,8 +170,4 @@ export function verifyHtpasswd(file: string, user: string, password: string): bo
   requireTool('htpasswd', 'apache2-utils');
   const r = spawnSync('htpasswd', ['-v', '-i', file, user], { encoding: 'utf8', input: password });
   return r.status === 0;
-}
-
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

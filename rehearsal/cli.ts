@@ -2,7 +2,7 @@
  * `npm run rehearse`: synthesize the QwenChatStack, resolve its RunCommand script, and run it
  * whole in throwaway namespaces with stand-ins (see docs/rehearsal.md). Linux, as root.
  *
- * Usage: npm run rehearse -- [--scenario success|silent-app|nginx-rejected|all] [--health-check-timeout SECONDS]
+ * Usage: npm run rehearse -- [--scenario NAME|all] [--health-check-timeout SECONDS]
  *        npm run rehearse -- --scenario gradio-browser [--gradio 3.41.2|6.25.0]   (real Gradio in headless Chromium)
  */
 import { runGradioBrowserScenario } from './gradio-browser-scenario';
@@ -16,11 +16,31 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
-interface Scenario {
+/** One scenario: the stand-ins, what must be signalled, and a pattern the reason must match. */
+export interface Scenario {
   readonly name: string;
   readonly expect: 'SUCCESS' | 'FAILURE';
+  readonly reason?: RegExp;
   readonly props: (script: string, listenPort: number) => RehearsalProps;
   readonly healthCheckTimeoutSeconds?: number;
+}
+
+/** The scenarios `npm run rehearse` knows. */
+export function scenarios(budget: number): Scenario[] {
+  const base = (script: string) => ({ script, secrets: [PASSWORD] });
+  return [
+    { name: 'success', expect: 'SUCCESS', props: (script, port) => ({ ...base(script), probe: { port, userName: 'admin', password: PASSWORD } }) },
+    { name: 'silent-app', expect: 'FAILURE', reason: /7860\/ answered 000, not 200/, healthCheckTimeoutSeconds: budget, props: (script) => ({ ...base(script), app: AppStandIn.SILENT }) },
+    { name: 'nginx-rejected', expect: 'FAILURE', reason: /nginx -t rejected/, props: (script) => ({ ...base(script), extraFiles: { '/etc/nginx/conf.d/broken.conf': 'not nginx;\n' } }) },
+    { name: 'crashing-app', expect: 'FAILURE', reason: /rehearsal_missing_module_42/, props: (script) => ({ ...base(script), app: AppStandIn.CRASHING }) },
+    { name: 'crashing-app-current-systemd', expect: 'FAILURE', reason: /rehearsal_missing_module_42/, props: (script) => ({ ...base(script), app: AppStandIn.CRASHING, systemdVersion: 'current' }) },
+    { name: 'crashing-app-leaking-a-token', expect: 'FAILURE', reason: /hub login failed for token <redacted> with password=<redacted>/, props: (script) => ({ ...base(script), app: AppStandIn.CRASHING, appLeaksSecret: true }) },
+    { name: 'slow-app', expect: 'SUCCESS', props: (script) => ({ ...base(script), app: AppStandIn.SLOW, appLoadSeconds: 25 }) },
+    { name: 'no-nvidia-smi', expect: 'FAILURE', reason: /pre-flight checks: no GPU or no working driver/, props: (script) => ({ ...base(script), gpus: 'missing' }) },
+    { name: 'failing-driver', expect: 'FAILURE', reason: /pre-flight checks: no GPU or no working driver .*couldn't communicate with the NVIDIA driver/, props: (script) => ({ ...base(script), gpus: 'failing' }) },
+    { name: 'small-gpu', expect: 'FAILURE', reason: /GPU memory too small: .* needs 42.9 GiB, the 1 GPUs have 15360 MiB/, props: (script) => ({ ...base(script), gpus: '15360' }) },
+    { name: 'port-taken', expect: 'FAILURE', reason: /port 7860 is taken/, props: (script) => ({ ...base(script), occupyPorts: [7860] }) },
+  ];
 }
 
 async function main(): Promise<number> {
@@ -30,20 +50,15 @@ async function main(): Promise<number> {
   }
   const which = arg('--scenario', 'all');
   if (which === 'gradio-browser') return runGradioBrowserScenario(process.argv.includes('--gradio') ? arg('--gradio', '') : undefined);
-  const budget = Number(arg('--health-check-timeout', '8'));
-  const all: Scenario[] = [
-    { name: 'success', expect: 'SUCCESS', props: (script, port) => ({ script, probe: { port, userName: 'admin', password: PASSWORD }, secrets: [PASSWORD] }) },
-    { name: 'silent-app', expect: 'FAILURE', healthCheckTimeoutSeconds: budget, props: (script) => ({ script, app: AppStandIn.SILENT, secrets: [PASSWORD] }) },
-    { name: 'nginx-rejected', expect: 'FAILURE', props: (script) => ({ script, extraFiles: { '/etc/nginx/conf.d/broken.conf': 'not nginx;\n' }, secrets: [PASSWORD] }) },
-  ];
-  const scenarios = all.filter((s) => which === 'all' || s.name === which);
-  if (scenarios.length === 0) {
-    console.error(`rehearse: --scenario '${which}' is not one of success, silent-app, nginx-rejected, all`);
+  const all = scenarios(Number(arg('--health-check-timeout', '8')));
+  const chosen = all.filter((s) => which === 'all' || s.name === which);
+  if (chosen.length === 0) {
+    console.error(`rehearse: --scenario '${which}' is not one of ${all.map((s) => s.name).join(', ')}, gradio-browser, all`);
     return 2;
   }
   let failed = 0;
   let noticeShown = false;
-  for (const s of scenarios) {
+  for (const s of chosen) {
     const d = renderDeployment({
       stackProps: s.healthCheckTimeoutSeconds ? { appCheckTimeoutSeconds: s.healthCheckTimeoutSeconds } : {},
       parameters: { Password: PASSWORD },
@@ -53,17 +68,22 @@ async function main(): Promise<number> {
       ...s.props(d.script, d.listenPort),
       onProgress: (line) => { if (!noticeShown) console.log(line); noticeShown = true; },
     });
-    console.log(r.output.replace(/^/gm, '  | '));
+    console.log(r.deployLog.replace(/^/gm, '  | '));
     console.log(`  systemctl stand-in calls: ${r.systemctlCalls.join('; ')}`);
     console.log(`  signals: ${r.signals.map((x) => `${x.status} at ${x.atMs} ms: ${x.reason}`).join(' | ') || '(none)'}`);
+    const firstExit = Object.values(r.journal).flat().find((e) => e.source === 'systemd' && / exited, /.test(e.message));
+    if (firstExit && r.signals[0]) console.log(`  first exit of the app at ${firstExit.atMs} ms; signal ${r.signals[0].atMs - firstExit.atMs} ms later`);
     if (r.probe) console.log(`  through nginx: no credentials ${r.probe.noCredentials}, wrong password ${r.probe.wrongPassword}, credentials ${r.probe.withCredentials}`);
     console.log(`  argv: ${r.argv.samples} samples of /proc/*/cmdline, ${r.argv.hits.length} containing the password`);
     const ok = r.signals.length === 1 && r.signals[0].status === s.expect && r.argv.hits.length === 0
-      && (s.expect === 'FAILURE' || r.probe?.withCredentials === '200');
+      && (s.reason === undefined || s.reason.test(r.signals[0].reason))
+      && (s.expect === 'FAILURE' || r.probe === undefined || r.probe.withCredentials === '200');
     console.log(`  => ${ok ? 'as expected' : 'NOT as expected'} (script exit ${r.exitCode}, ${r.durationMs} ms)`);
     if (!ok) failed++;
   }
   return failed === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
+if (require.main === module) {
+  main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
+}

@@ -9,7 +9,8 @@ import { GradioVenv, PYTHON_INSTALL_STEP } from './gradio-venv';
 import { NamespaceSandbox } from './namespace-sandbox';
 import { runRehearsal } from './rehearsal-runner';
 import { RenderDeploymentProps, renderDeployment } from './rendered-deployment';
-import { DEFAULT_STAND_INS_DIR, bashQuote as q, standInPath } from './stand-ins';
+import { shellQuote as q } from '../lib/script/private/shell';
+import { DEFAULT_STAND_INS_DIR, standInPath } from './stand-ins';
 
 /**
  * Chromium's flags here: headless, no sandbox (root), and no background connections (this

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { minimalNginxConf, requireTool } from './artifact-checks';
 import { NamespaceSandbox } from './namespace-sandbox';
-import { DEFAULT_STAND_INS_DIR, bashQuote as q, standInPath } from './stand-ins';
+import { shellQuote as q } from '../lib/script/private/shell';
+import { DEFAULT_STAND_INS_DIR, standInPath } from './stand-ins';
 
 /** Props for {@link runLiveProxyCheck}. */
 export interface LiveProxyCheckProps {

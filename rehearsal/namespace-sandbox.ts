@@ -2,6 +2,7 @@ import { ChildProcess, SpawnSyncReturns, spawn, spawnSync } from 'child_process'
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { shellQuote as q } from '../lib/script/private/shell';
 
 /**
  * Host directories a sandbox overlays by default: the script may write anywhere under them and
@@ -99,8 +100,4 @@ export class NamespaceSandbox {
   public dispose(): void {
     fs.rmSync(this.workDir, { recursive: true, force: true });
   }
-}
-
-function q(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { requireTool } from './artifact-checks';
 import { NamespaceSandbox } from './namespace-sandbox';
-import { DEFAULT_STAND_INS_DIR, bashQuote as q, standInPath } from './stand-ins';
+import { shellQuote as q } from '../lib/script/private/shell';
+import { DEFAULT_STAND_INS_DIR, standInPath } from './stand-ins';
 
 /** Which stand-in app is placed at the app path. */
 export enum AppStandIn {
@@ -10,6 +11,10 @@ export enum AppStandIn {
   ANSWERING = 'app.py',
   /** Accepts connections on 127.0.0.1:7860 and never answers. */
   SILENT = 'app-silent.py',
+  /** Prints a traceback ending in a distinctive line and exits 1 at once, every time it is started. */
+  CRASHING = 'app-crash.py',
+  /** Prints a progress line every 2 s for `appLoadSeconds`, then answers 200. */
+  SLOW = 'app-slow.py',
   /** No app file at all (the unit's process exits at once). */
   NONE = '',
 }
@@ -40,6 +45,32 @@ export interface RehearsalProps {
    */
   readonly opensslPath?: string;
   /**
+   * What the stand-in nvidia-smi reports: memory.total in MiB of each GPU (`'15360 15360'`), `'failing'`
+   * (a driver that does not answer), or `'missing'` (no nvidia-smi at all).
+   * @default '81920'
+   */
+  readonly gpus?: string;
+  /**
+   * The systemd the systemctl stand-in models: '219' (CentOS 7: no NRestarts) or 'current'.
+   * @default '219'
+   */
+  readonly systemdVersion?: '219' | 'current';
+  /**
+   * The CRASHING app prints a secret-looking token and password before its traceback.
+   * @default false
+   */
+  readonly appLeaksSecret?: boolean;
+  /**
+   * Seconds the SLOW app loads before it answers.
+   * @default 20
+   */
+  readonly appLoadSeconds?: number;
+  /**
+   * TCP ports another program (a python listener) holds before the script starts.
+   * @default []
+   */
+  readonly occupyPorts?: readonly number[];
+  /**
    * The port of the stand-in CurlCli receiver (the CurlCli the script was rendered with must POST there).
    * @default 8099
    */
@@ -65,6 +96,11 @@ export interface RehearsalProps {
    * @default []
    */
   readonly secrets?: readonly string[];
+  /**
+   * The script's log file on the instance.
+   * @default '/var/log/qwen-chat-deploy.log'
+   */
+  readonly logFile?: string;
   /**
    * Kill everything after this many ms.
    * @default 300000
@@ -96,6 +132,16 @@ export interface ReceivedSignal {
   readonly atMs: number;
 }
 
+/** One line of the journal the systemctl stand-in keeps for a unit. */
+export interface JournalEntry {
+  /** When it was written, in ms after the script started. */
+  readonly atMs: number;
+  /** 'app' (the unit's own output) or 'systemd' (the stand-in's messages about the unit). */
+  readonly source: string;
+  /** The line. */
+  readonly message: string;
+}
+
 /** What a rehearsal observed. */
 export interface RehearsalResult {
   /** The script's exit code (-1 when killed by the timeout). */
@@ -106,10 +152,14 @@ export interface RehearsalResult {
   readonly signals: readonly ReceivedSignal[];
   /** The script's stdout and stderr. */
   readonly output: string;
-  /** The script's own log file (/var/log/qwen-chat-deploy.log), if written. */
+  /** The script's own log file (`logFile`), if written. */
   readonly deployLog: string;
+  /** The copy of the unpacked script the script keeps beside its log (`.log` -> `.sh`), if written. */
+  readonly scriptCopy: string;
   /** Every call of the systemctl stand-in. */
   readonly systemctlCalls: readonly string[];
+  /** The stand-in journal of each unit the systemctl stand-in ran (`tongyi.service` -> lines). */
+  readonly journal: Readonly<Record<string, readonly JournalEntry[]>>;
   /** HTTP statuses through nginx after the script (when `probe` was given). */
   readonly probe?: { readonly noCredentials: string; readonly wrongPassword: string; readonly withCredentials: string; readonly body: string };
   /** Collected files: sandbox path -> content. */
@@ -125,7 +175,9 @@ export const STAND_IN_NOTICE = [
   'rehearsal: running the rendered script in throwaway mount/network/PID namespaces (overlays with tmpfs upper layers',
   '  on /etc /root /usr/local /var/log /var/lib /run: the host is not written). Real: bash, nginx, openssl, curl, base64.',
   '  The image\'s OpenSSL 1.1.1+ at the script\'s openssl path is this machine\'s openssl (a symlink), as python3 is below.',
-  '  STAND-IN systemctl (no systemd here): runs the unit\'s ExecStart in its WorkingDirectory with its Environment, starts/reloads nginx.',
+  '  STAND-IN systemctl (no systemd here): runs the unit\'s ExecStart with its Environment(File) under a supervisor that applies Restart=/RestartSec=,',
+  '    answers `show -p` (systemd 219: no NRestarts, unless told \'current\') and starts/reloads nginx. STAND-IN journalctl reads what the supervisor recorded.',
+  '  STAND-IN nvidia-smi (no GPU here): reports the GPUs the scenario gives (or fails, or is missing).',
   '  STAND-IN CurlCli endpoint: a local HTTP receiver on 127.0.0.1 that records the signal.',
   '  STAND-IN app (no model/GPU here): a small python3 http server at the app path; python3 at the unit\'s path is a symlink to this machine\'s.',
 ].join('\n');
@@ -144,7 +196,15 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
   const openssl = props.opensslPath ?? '/usr/local/openssl/bin/openssl';
   const port = props.receiverPort ?? 8099;
   const app = props.app ?? AppStandIn.ANSWERING;
-  const sandbox = new NamespaceSandbox({ env: { REHEARSAL_SYSTEMCTL_LOG: '/run/rehearsal-systemctl.log' } });
+  const gpus = props.gpus ?? '81920';
+  const logFile = props.logFile ?? '/var/log/qwen-chat-deploy.log';
+  const sandbox = new NamespaceSandbox({
+    env: {
+      REHEARSAL_SYSTEMCTL_LOG: '/run/rehearsal-systemctl.log',
+      REHEARSAL_SYSTEMD_VERSION: props.systemdVersion ?? '219',
+      REHEARSAL_GPUS: gpus,
+    },
+  });
   const progress = props.onProgress ?? (() => undefined);
   try {
     const w = sandbox.workDir;
@@ -153,8 +213,10 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
     fs.mkdirSync(out);
     fs.mkdirSync(path.join(w, 'extra'));
     fs.mkdirSync(path.join(out, 'files'));
-    fs.copyFileSync(standInPath('systemctl', dir), path.join(w, 'bin', 'systemctl'));
-    fs.chmodSync(path.join(w, 'bin', 'systemctl'), 0o755);
+    for (const tool of ['systemctl', 'journalctl', ...(gpus === 'missing' ? [] : ['nvidia-smi'])]) {
+      fs.copyFileSync(standInPath(tool, dir), path.join(w, 'bin', tool));
+      fs.chmodSync(path.join(w, 'bin', tool), 0o755);
+    }
     fs.writeFileSync(path.join(w, 'script.sh'), props.script, { mode: 0o700 });
     const realPython = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
     const lines = [
@@ -164,6 +226,9 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       `mkdir -p ${q(path.dirname(openssl))}`,
       `ln -sf /usr/bin/openssl ${q(openssl)}`,
       app === AppStandIn.NONE ? ':' : `cp ${q(standInPath(app, dir))} ${q(`${appDir}/app.py`)}`,
+      ...(props.appLeaksSecret ? ['touch /run/rehearsal-app-leak'] : []),
+      ...(props.appLoadSeconds !== undefined ? [`echo ${Number(props.appLoadSeconds)} > /run/rehearsal-app-load-seconds`] : []),
+      ...(props.occupyPorts ?? []).map((port) => `${q(realPython)} -c ${q(`import socket,time;s=socket.socket();s.bind(('0.0.0.0',${Number(port)}));s.listen(1);time.sleep(3600)`)} &`),
     ];
     Object.entries(props.extraFiles ?? {}).forEach(([target, content], i) => {
       const src = path.join(w, 'extra', String(i));
@@ -179,7 +244,9 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       `echo $? > ${q(path.join(out, 'exit'))}`,
       `date +%s%3N > ${q(path.join(out, 'end'))}`,
       `cp /run/rehearsal-systemctl.log ${q(path.join(out, 'systemctl.log'))} 2>/dev/null`,
-      `cp /var/log/qwen-chat-deploy.log ${q(path.join(out, 'deploy.log'))} 2>/dev/null`,
+      `cp ${q(logFile)} ${q(path.join(out, 'deploy.log'))} 2>/dev/null`,
+      `cp ${q(logFile.replace(/\.log$/, '') + '.sh')} ${q(path.join(out, 'script-copy.sh'))} 2>/dev/null`,
+      `cp -r /run/rehearsal-journal ${q(path.join(out, 'journal'))} 2>/dev/null`,
     );
     if (props.probe !== undefined) {
       const cfg = path.join(w, 'probe.curlrc');
@@ -249,7 +316,17 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       const p = path.join(out, 'files', String(i));
       if (fs.existsSync(p)) files[f] = fs.readFileSync(p, 'utf8');
     });
+    const journal: Record<string, JournalEntry[]> = {};
+    const journalDir = path.join(out, 'journal');
+    if (fs.existsSync(journalDir)) {
+      for (const unit of fs.readdirSync(journalDir)) {
+        journal[unit] = fs.readFileSync(path.join(journalDir, unit), 'utf8').split('\n').filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as JournalEntry).map((e) => ({ ...e, atMs: e.atMs - start }));
+      }
+    }
     return {
+      journal,
+      scriptCopy: read('script-copy.sh'),
       exitCode: read('exit').trim() === '' ? -1 : Number(read('exit').trim()),
       durationMs: end > 0 ? end - start : -1,
       signals,

@@ -15,8 +15,3 @@ export function standInPath(name: string, dir: string = DEFAULT_STAND_INS_DIR): 
   }
   return file;
 }
-
-/** Single-quotes a string for bash. */
-export function bashQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}

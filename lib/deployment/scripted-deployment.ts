@@ -20,7 +20,7 @@ export interface ScriptedDeploymentProps {
   readonly parts?: readonly IScriptPart[];
   /**
    * The file on the instance that gets the script's progress lines.
-   * @default '/var/log/qwen-chat-deploy.log' (DeployScript's default)
+   * @default '/var/log/deploy-script.log' (DeployScript's default)
    */
   readonly logFile?: string;
   /**

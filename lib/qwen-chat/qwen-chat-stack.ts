@@ -14,6 +14,7 @@ import { DeployScript, IScriptPart } from '../script/deploy-script';
 import { DeployScriptRunCommand } from '../script/deploy-script-run-command';
 import { HealthCheck } from '../script/health-check';
 import { NginxBasicAuth, PasswordHash } from '../script/nginx-basic-auth';
+import { PortRequirement, PreflightChecks } from '../script/preflight-checks';
 import { ScriptValue } from '../script/script-value';
 import { IServiceProxy } from '../script/service-proxy';
 import { PASSWORD_ALLOWED_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../secrets/password-pattern';
@@ -300,11 +301,12 @@ export class QwenChatStack extends ros.Stack {
     });
 
     this.proxy = props.proxy?.provideProxy(this) ?? new NginxBasicAuth({
-      userName: ScriptValue.fromParameter(p.userName),
-      password: ScriptValue.fromParameter(p.password),
+      // Both patterns allow ASCII only: MaxLength is the most bytes (for the RunCommand size check).
+      userName: ScriptValue.fromParameter(p.userName, { maxBytes: 32 }),
+      password: ScriptValue.fromParameter(p.password, { maxBytes: 30 }),
       listenPort,
       upstreamPort: model.app.port,
-      healthCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
+      proxyCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
       passwordHash,
       opensslPath: this.imageLayout.opensslPath,
     });
@@ -342,16 +344,34 @@ export class QwenChatStack extends ros.Stack {
         GRADIO_SERVER_NAME: '127.0.0.1',
         GRADIO_SERVER_PORT: String(model.app.port),
         ...this.imageLayout.serviceEnvironment,
+        // The app's lines reach the journal (and the deploy log) as they are printed.
+        PYTHONUNBUFFERED: '1',
       },
     });
     const appCheck = new HealthCheck({
       description: `the app answers on 127.0.0.1:${model.app.port}`,
       url: `http://127.0.0.1:${model.app.port}/`,
       timeoutSeconds: props.appCheckTimeoutSeconds ?? 1800,
+      watchUnit: this.appService.unitName,
+    });
+    // Seconds after the script starts: the model's GPU memory, room for the app and the logs, and
+    // the ports (each may be held by its own service, restarted by this script on an update).
+    const ports: PortRequirement[] = [{ port: model.app.port, ownerUnit: this.appService.unitName }];
+    if (this.proxy instanceof NginxBasicAuth) {
+      ports.push({ port: listenPort, ownerUnit: 'nginx.service' });
+    }
+    const preflight = new PreflightChecks({
+      gpu: model,
+      disks: [
+        { path: this.imageLayout.appDirectory, freeGiB: 2, neededBy: 'the app and its caches' },
+        { path: '/var/log', freeGiB: 1, neededBy: 'the logs' },
+      ],
+      freePorts: ports,
     });
     this.deployment = new ScriptedDeployment(this, 'Deploy', {
       instances: this.instance,
-      parts: [...props.scriptPartsBefore ?? [], ...this.appService.parts, appCheck, ...this.proxy.parts, ...props.scriptPartsAfter ?? []],
+      logFile: '/var/log/qwen-chat-deploy.log',
+      parts: [...props.scriptPartsBefore ?? [], preflight, ...this.appService.parts, appCheck, ...this.proxy.parts, ...props.scriptPartsAfter ?? []],
     });
     this.callback = this.deployment.callback;
     this.script = this.deployment.script;

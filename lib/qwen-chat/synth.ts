@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
 import { qwenChatServicePackage } from './service-package';
 import { writeServiceFolder } from '../computenest/write-service-folder';
+import { ContentSize } from '../script/deploy-script-run-command';
 import { templateToYaml } from '../ros/yaml';
 import { addQwenChatStacks, QWEN_CHAT_PRESETS } from './presets';
 
@@ -21,8 +22,10 @@ export interface SynthesizeQwenChatOptions {
 export interface SynthesizedQwenChat {
   /** Stack name -> rendered template object. */
   readonly templates: { readonly [stackName: string]: any };
-  /** Files written (YAML templates, service folders), relative to outDir. */
+  /** Files written (YAML templates, readable deploy scripts, service folders), relative to outDir. */
   readonly files: readonly string[];
+  /** Stack name -> how much of the RunCommand content limit its deploy script takes. */
+  readonly scriptSizes: { readonly [stackName: string]: ContentSize };
 }
 
 /**
@@ -37,12 +40,18 @@ export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): Synthesi
   fs.mkdirSync(templatesDir, { recursive: true });
   const templates: { [stackName: string]: any } = {};
   const files: string[] = [];
+  const scriptSizes: { [stackName: string]: ContentSize } = {};
   stacks.forEach((stack, i) => {
     const template = assembly.getStackArtifact(stack.artifactId).template;
     templates[stack.stackName] = template;
     const file = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile);
     fs.writeFileSync(path.join(options.outDir, file), templateToYaml(template));
     files.push(file);
+    // The deploy script as the instance runs it, readable, beside the template.
+    const script = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile.replace(/\.template\.yaml$/, '') + '.deploy-script.sh');
+    fs.writeFileSync(path.join(options.outDir, script), stack.script.render().readable);
+    files.push(script);
+    scriptSizes[stack.stackName] = stack.runCommand.contentSize();
   });
   stacks.forEach((stack, i) => {
     const serviceDir = path.join(options.outDir, 'services', stack.stackName);
@@ -54,5 +63,5 @@ export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): Synthesi
     }));
     files.push(...written.map((f) => path.relative(options.outDir, f)));
   });
-  return { templates, files };
+  return { templates, files, scriptSizes };
 }

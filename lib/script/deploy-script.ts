@@ -1,7 +1,8 @@
 import * as ros from '@alicloud/ros-cdk-core';
+import { embedScript, expandEmbeddedScripts } from '../ros/script-encoding';
 import { escapeSubText, subVariables } from '../ros/sub';
 import { shellQuote } from './private/shell';
-import { ScriptValue } from './script-value';
+import { ScriptValue, ScriptValueEncoding } from './script-value';
 
 /**
  * When a part runs. Parts render in phase order, then in the order they were added, like
@@ -32,10 +33,14 @@ export interface IScriptPart {
   readonly values: readonly ScriptValue[];
   /** Commands the step needs on the instance; checked before any step runs. */
   readonly requiredCommands: readonly string[];
-  /** The bash lines of the step. `${` is escaped by the builder; write plain bash. */
+  /**
+   * The bash lines of the step. Write plain bash: the builder escapes `${` for Fn::Sub. Fail with
+   * `ds_fail 'reason: the fix'`; log progress with `ds_log 'text'` (never a deploy-time value).
+   */
   renderCommands(): string;
   /**
-   * Bash function definitions the step calls, placed once (deduplicated) before any step.
+   * Bash function definitions the step calls, placed before any step. Blocks separated by a blank
+   * line are placed once each, however many parts return them.
    * @default - none
    */
   renderFunctions?(): string | undefined;
@@ -50,8 +55,9 @@ export interface IScriptSignal {
   /** Commands the signal needs on the instance. */
   readonly requiredCommands: readonly string[];
   /**
-   * Bash that defines `qwen_signal STATUS REASON`, where STATUS is SUCCESS or FAILURE and REASON a
-   * short, secret-free text.
+   * Bash that defines `ds_signal STATUS REASON`, where STATUS is SUCCESS or FAILURE and REASON a
+   * short, secret-free text. It returns non-zero, after logging so with `ds_log`, when the signal
+   * was not delivered.
    */
   renderSignalFunction(): string;
   /** Called once by the script it is given to, so the wait can cover the script's budget. */
@@ -62,6 +68,23 @@ export interface IScriptSignal {
    * @default - no limit
    */
   readonly timeoutSeconds?: number;
+  /**
+   * The most seconds one signal may take, retries included; added to the script's budget.
+   * @default 0
+   */
+  readonly deliverySeconds?: number;
+}
+
+/** How the script is written into the RunCommand's content. */
+export enum ScriptEncoding {
+  /**
+   * A few plain lines decode the deploy-time values; the script itself follows as gzip + base64 and
+   * is run with `eval` (see `expandEmbeddedScripts` in lib/ros/script-encoding.ts, which the rule pack
+   * uses to read it). About a third of the size of PLAIN.
+   */
+  GZIP_BASE64 = 'gzip-base64',
+  /** The whole script in plain text. */
+  PLAIN = 'plain',
 }
 
 /** Props for {@link DeployScript}. */
@@ -70,53 +93,80 @@ export interface DeployScriptProps {
   readonly signal: IScriptSignal;
   /**
    * A file on the instance that gets the script's own progress lines (never a value of a
-   * parameter).
-   * @default '/var/log/qwen-chat-deploy.log'
+   * parameter). With GZIP_BASE64, the script that ran is kept beside it, `.log` replaced by `.sh`.
+   * @default '/var/log/deploy-script.log'
    */
   readonly logFile?: string;
   /**
-   * Seconds added to the sum of the parts' budgets for the script's own work (decoding, and the
-   * signal, whose curl may retry for up to 90 seconds).
-   * @default 120
+   * Seconds added to the parts' budgets and the signal's delivery time for the script's own work
+   * (decoding, checking the required commands).
+   * @default 60
    */
   readonly overheadSeconds?: number;
+  /**
+   * How the script is written into the command content.
+   * @default ScriptEncoding.GZIP_BASE64
+   */
+  readonly encoding?: ScriptEncoding;
 }
 
-/** The rendered script: the `Fn::Sub` body and its variable map. */
+/** The rendered script. */
 export interface RenderedDeployScript {
   /** The Fn::Sub body: bash with `${X}` for template variables and `${!x}` for bash's own. */
   readonly body: string;
   /** The Fn::Sub variable map: every value is a `Fn::Base64Encode` of a parameter or attribute. */
   readonly variables: { [name: string]: any };
+  /**
+   * The script as bash runs it on the instance, readable: embedded parts unpacked, `${!x}` written
+   * `${x}`, and each deploy-time value shown as its template variable (`${PasswordBase64}`).
+   */
+  readonly readable: string;
+  /** The deploy-time values, in the order the script decodes them. */
+  readonly values: readonly ScriptValue[];
+  /** The most bytes the values can add to the body when ROS substitutes them. */
+  readonly reserveBytes: number;
 }
 
 const MARK = '\u0000';
 
 /**
+ * GNU coreutils programs: every Linux image has them (the script could not run otherwise), so the
+ * rendered check of the required commands leaves them out.
+ */
+const COREUTILS = new Set(['base64', 'cat', 'chgrp', 'chmod', 'cut', 'date', 'dirname', 'id', 'install', 'mkdir', 'mktemp', 'mv', 'rm', 'sleep', 'tail', 'tee', 'tr', 'df']);
+
+/**
  * A bash deploy script built from ordered, typed parts and rendered once, at synth, into ONE
  * `Fn::Sub` whose variable map carries every deploy-time value the parts declared.
  *
- * Rendered order: shebang and strict mode -> logging and signal functions -> EXIT trap that sends
- * FAILURE on every error path -> decoded values -> required-command check -> parts by phase ->
- * SUCCESS, sent only after every health check passed.
+ * Rendered order: decoded values -> strict mode -> logging and signal functions -> EXIT trap that
+ * sends FAILURE on every error path -> required-command check -> parts by phase -> SUCCESS, sent
+ * only after every health check passed.
  */
 export class DeployScript {
   /** What the script signals its end to. */
   public readonly signal: IScriptSignal;
+  /** Where the script logs on the instance. */
+  public readonly logFile: string;
+  /** How the script is written into the command content. */
+  public readonly encoding: ScriptEncoding;
   private readonly parts: IScriptPart[] = [];
-  private readonly logFile: string;
   private readonly overheadSeconds: number;
   private rendered?: RenderedDeployScript;
 
   constructor(props: DeployScriptProps) {
     this.signal = props.signal;
-    this.logFile = props.logFile ?? '/var/log/qwen-chat-deploy.log';
-    this.overheadSeconds = props.overheadSeconds ?? 120;
-    if (!/^\/[A-Za-z0-9_./-]+$/.test(this.logFile)) {
-      throw new Error(`DeployScript: logFile '${this.logFile}' is not allowed: give an absolute path of letters, digits, '_', '.', '-' and '/'.`);
+    this.logFile = props.logFile ?? '/var/log/deploy-script.log';
+    this.overheadSeconds = props.overheadSeconds ?? 60;
+    this.encoding = props.encoding ?? ScriptEncoding.GZIP_BASE64;
+    if (!/^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(this.logFile) || this.logFile.split('/').includes('..')) {
+      throw new Error(`DeployScript: logFile '${this.logFile}' is not allowed: give an absolute file path of letters, digits, '_', '.', '-' and '/', such as '/var/log/deploy-script.log'.`);
     }
     if (!Number.isInteger(this.overheadSeconds) || this.overheadSeconds < 0) {
       throw new Error(`DeployScript: overheadSeconds ${this.overheadSeconds} is not allowed: give a whole number of seconds >= 0.`);
+    }
+    if (!Object.values(ScriptEncoding).includes(this.encoding)) {
+      throw new Error(`DeployScript: encoding '${this.encoding}' is not allowed: give ScriptEncoding.GZIP_BASE64 or ScriptEncoding.PLAIN.`);
     }
     this.signal.bindScript(this);
   }
@@ -130,9 +180,9 @@ export class DeployScript {
     return this;
   }
 
-  /** The most time the script may take, in seconds: the parts' budgets plus the overhead. */
+  /** The most time the script may take, in seconds: the parts' budgets, the signal's delivery and the overhead. */
   public get budgetSeconds(): number {
-    return this.parts.reduce((sum, p) => sum + p.budgetSeconds, this.overheadSeconds);
+    return this.parts.reduce((sum, p) => sum + p.budgetSeconds, this.overheadSeconds + (this.signal.deliverySeconds ?? 0));
   }
 
   /** The parts in the order they run. */
@@ -143,7 +193,15 @@ export class DeployScript {
       .map((x) => x.part);
   }
 
-  /** Render the body and the variable map; done once, later calls return the same object. */
+  /** Where the instance keeps the script that ran (GZIP_BASE64 only). */
+  public get scriptCopyFile(): string {
+    return this.logFile.endsWith('.log') ? `${this.logFile.slice(0, -4)}.sh` : `${this.logFile}.sh`;
+  }
+
+  /**
+   * Render the body and the variable map; done once, later calls return the same object. An error
+   * names the part it comes from and the fix.
+   */
   public render(): RenderedDeployScript {
     if (!this.rendered) {
       this.rendered = this.doRender();
@@ -163,19 +221,19 @@ export class DeployScript {
     }
     const values = new Map<string, ScriptValue>();
     const shellNames = new Map<string, string>();
-    const declare = (v: ScriptValue) => {
+    const declare = (v: ScriptValue, where: string) => {
       const seen = values.get(v.name);
       if (seen && seen.token !== v.token) {
-        throw new Error(`DeployScript: value '${v.name}' is declared twice with different tokens; give each deploy-time value one name.`);
+        throw new Error(`DeployScript: ${where} declares value '${v.name}' with another token than an earlier part; give each deploy-time value one name.`);
       }
       const owner = shellNames.get(v.shellName);
       if (owner && owner !== v.name) {
-        throw new Error(`DeployScript: values '${owner}' and '${v.name}' both use the bash variable '${v.shellName}'; set shellName on one of them.`);
+        throw new Error(`DeployScript: ${where}: values '${owner}' and '${v.name}' both use the bash variable '${v.shellName}'; set shellName on one of them.`);
       }
       values.set(v.name, v);
       shellNames.set(v.shellName, v.name);
     };
-    this.signal.values.forEach(declare);
+    this.signal.values.forEach((v) => declare(v, 'the signal'));
     for (const part of this.parts) {
       if (!part.description || /[\n'"\\$`]/.test(part.description)) {
         throw new Error(`DeployScript: part description '${part.description}' is not allowed: give a non-empty single line without quotes, '\\', '$' or backticks.`);
@@ -183,124 +241,124 @@ export class DeployScript {
       if (!Number.isInteger(part.budgetSeconds) || part.budgetSeconds < 1) {
         throw new Error(`DeployScript: part '${part.description}' has budgetSeconds ${part.budgetSeconds}: give a whole number of seconds >= 1.`);
       }
-      part.values.forEach(declare);
+      part.values.forEach((v) => declare(v, `part '${part.description}'`));
     }
 
     const required = new Set<string>(['base64', 'date', 'tee', ...this.signal.requiredCommands]);
-    this.parts.forEach((p) => p.requiredCommands.forEach((c) => required.add(c)));
-    for (const c of required) {
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(c)) {
-        throw new Error(`DeployScript: required command '${c}' is not allowed: give a bare command name such as 'htpasswd'.`);
+    for (const p of this.parts) {
+      for (const c of p.requiredCommands) {
+        if (!/^[a-z0-9][a-z0-9._-]*$/.test(c)) {
+          throw new Error(`DeployScript: part '${p.description}' requires command '${c}', which is not allowed: give a bare command name such as 'htpasswd'.`);
+        }
+        required.add(c);
       }
     }
 
-    const signalValues = this.signal.values;
-    const otherValues = [...values.values()].filter((v) => !signalValues.includes(v));
-    const decodeLine = (v: ScriptValue) =>
-      `${v.shellName}="$(qwen_decode '${MARK}${v.subVariable}${MARK}')"`;
-
     const ordered = this.orderedParts;
-    const sections: string[] = [
+    const gzip = this.encoding === ScriptEncoding.GZIP_BASE64;
+    const valueLines = [...values.values()].map((v) => (v.encoding === ScriptValueEncoding.BASE64
+      ? `${v.shellName}=$(printf %s '${MARK}${v.subVariable}${MARK}'|base64 -d)`
+      : `read -r ${v.shellName} <<'DS_EOF'\n${MARK}${v.subVariable}${MARK}\nDS_EOF`));
+    const functionBlocks = new Set<string>();
+    for (const part of ordered) {
+      const text = checkedText(part.renderFunctions?.() ?? '', `part '${part.description}' (its functions)`);
+      text.split(/\n\s*\n/).map((b) => b.trim()).filter((b) => b !== '').forEach((b) => functionBlocks.add(b));
+    }
+    const steps = ordered.map((part, i) => {
+      const stage = `${i + 1}/${ordered.length} ${part.description}`;
+      return `ds_step ${shellQuote(stage)}\n${checkedText(part.renderCommands(), `part '${part.description}'`).replace(/\n+$/, '')}`;
+    });
+    const success = `all ${ordered.length} steps and health checks passed`;
+
+    const runtime = [
       [
-        '#!/bin/bash',
-        '# Deploy script rendered at synth time by ros-cdk-qwen-chat: change the construct props, not this text.',
-        '# Deploy-time values arrive base64-encoded through the Fn::Sub variable map and are decoded into',
-        '# variables, so their characters never meet the shell parser. Secrets go to programs on stdin.',
         'set -euo pipefail',
         'umask 022',
-        '# A known locale (glob ranges in case patterns) and the system paths, whatever the caller had.',
-        'export LC_ALL=C',
-        'export PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
-        '',
-        `qwen_log_file=${shellQuote(this.logFile)}`,
-        "qwen_stage='start'",
-        "qwen_failure_reason=''",
-        "qwen_signalled=''",
-        '',
-        '# Progress lines of this script only: never a parameter value.',
-        'qwen_log() {',
-        '  printf \'%s [qwen-chat-deploy] %s\\n\' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" | tee -a "$qwen_log_file" || true',
-        '}',
-        '',
-        '# Stop with a reason; the EXIT trap sends it as the FAILURE signal.',
-        'qwen_fail() {',
-        '  qwen_failure_reason="$1"',
-        '  exit 1',
-        '}',
-        '',
-        'qwen_decode() {',
-        '  printf \'%s\' "$1" | base64 -d',
-        '}',
+        'export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
+        "ds_stage=start ds_reason='' ds_done='' ds_stop=''",
+        ...(this.logFile.startsWith('/var/log/') && this.logFile.split('/').length === 4 ? [] : [`mkdir -p ${this.logFile.substring(0, this.logFile.lastIndexOf('/'))} || true`]),
+        `ds_log() { printf '%s %s\\n' "$(date -u +%FT%TZ)" "$*" | tee -a ${this.logFile} || true; }`,
+        'ds_fail() { ds_reason=$1; exit 1; }',
+        'ds_step() { ds_stage=$1; ds_log "step $1"; }',
       ].join('\n'),
-      this.signal.renderSignalFunction(),
-      ...[...new Set(ordered.map((p) => p.renderFunctions?.()).filter((f): f is string => !!f))],
+      checkedText(this.signal.renderSignalFunction(), 'the signal function'),
+      ...functionBlocks,
       [
-        '# Every exit that is not the SUCCESS path sends FAILURE with the failed step.',
-        'qwen_on_exit() {',
+        'ds_on_exit() {',
         '  local rc=$?',
-        '  # Nothing in here may stop the FAILURE signal: no errexit from now on.',
-        '  set +e',
-        '  trap - EXIT',
-        '  if [ "$qwen_signalled" != SUCCESS ]; then',
-        '    [ "$rc" -ne 0 ] || rc=1',
-        '    local reason="$qwen_failure_reason"',
-        '    [ -n "$reason" ] || reason="step failed with exit code $rc"',
-        '    qwen_log "FAILURE at step: ${qwen_stage}: ${reason}"',
-        '    qwen_signal FAILURE "${qwen_stage}: ${reason}" || qwen_log "could not send the FAILURE signal"',
+        '  set +e; trap - EXIT',
+        '  if [ -z "$ds_done" ]; then',
+        '    [ $rc -ne 0 ] || rc=1',
+        '    ds_reason="$ds_stage: ${ds_reason:-step failed with exit code $rc}"',
+        '    ds_log "FAILURE at step $ds_reason"',
+        '    ds_signal FAILURE "$ds_reason"',
+        '    [ -z "$ds_stop" ] || systemctl stop "$ds_stop"',
         '  fi',
-        '  exit "$rc"',
+        '  exit $rc',
         '}',
-        'trap qwen_on_exit EXIT',
-        "trap 'qwen_fail \"interrupted by SIGTERM\"' TERM",
-        "trap 'qwen_fail \"interrupted by SIGINT\"' INT",
-        "trap 'qwen_fail \"interrupted by SIGHUP\"' HUP",
-      ].join('\n'),
-      [
-        "qwen_stage='decode deploy-time values'",
-        ...signalValues.map(decodeLine),
-        ...otherValues.map(decodeLine),
-      ].join('\n'),
-      [
-        "qwen_stage='check required commands'",
-        `for qwen_command in ${[...required].sort().join(' ')}; do`,
-        '  command -v "$qwen_command" >/dev/null 2>&1 || qwen_fail "required command not found: ${qwen_command}"',
+        'trap ds_on_exit EXIT',
+        'trap \'ds_fail "interrupted by a signal"\' TERM INT HUP',
+        ...(gzip ? [`printf '%s\\n' "$ds_script" > ${this.scriptCopyFile} || true`] : []),
+        "ds_stage='check required commands'",
+        `for ds_c in ${[...required].filter((c) => !COREUTILS.has(c)).sort().join(' ')}; do`,
+        '  command -v $ds_c >/dev/null || ds_fail "command not found: $ds_c; install it in the image"',
         'done',
       ].join('\n'),
-      ...ordered.map((part, i) => [
-        `# Step ${i + 1}/${ordered.length}: ${part.description}`,
-        `qwen_stage=${shellQuote(`${i + 1}/${ordered.length} ${part.description}`)}`,
-        `qwen_log "step \${qwen_stage}"`,
-        part.renderCommands().replace(/\n+$/, ''),
-      ].join('\n')),
+      ...steps,
       [
-        "qwen_stage='signal SUCCESS'",
-        `qwen_signal SUCCESS ${shellQuote(`all ${ordered.length} steps and health checks passed`)}`,
-        'qwen_signalled=SUCCESS',
-        "qwen_log 'SUCCESS signalled'",
+        "ds_stage='signal SUCCESS' ds_done=SUCCESS",
+        `ds_signal SUCCESS ${shellQuote(success)} || exit 1`,
       ].join('\n'),
-    ];
+    ].join('\n\n') + '\n';
 
-    const text = sections.join('\n\n') + '\n';
+    const intro = '# Rendered by ros-cdk-qwen-chat (lib/script): change the props, not this text.';
+    let text: string;
+    if (gzip) {
+      text = [
+        '#!/bin/bash',
+        `# unpacked copy: ${this.scriptCopyFile}`,
+        ...valueLines,
+        embedScript('ds_script', `#!/bin/bash\n${runtime}`),
+        '',
+      ].join('\n');
+    } else {
+      text = ['#!/bin/bash', intro, ...valueLines, runtime].join('\n');
+    }
     if (ros.Token.isUnresolved(text)) {
-      throw new Error('DeployScript: a part rendered a token into the script body; pass deploy-time values as ScriptValue so they go through the Fn::Sub variable map.');
+      throw new Error('DeployScript: the signal rendered a token into the script body; pass deploy-time values as ScriptValue so they go through the Fn::Sub variable map.');
     }
-    // Escape bash's own "${" for Fn::Sub (refused when nested: Fn::Sub would mangle it), then turn the markers
-    // into the template variables.
-    let escaped: string;
-    try {
-      escaped = escapeSubText(text);
-    } catch (e) {
-      throw new Error(`DeployScript: the script nests ${(e as Error).message}`);
-    }
-    const body = escaped.replace(new RegExp(`${MARK}([A-Za-z0-9]+)${MARK}`, 'g'), '${$1}');
-
+    // Escape bash's own "${" for Fn::Sub (each part was checked for a nested one above), then turn the
+    // markers into the template variables.
+    const body = escapeSubText(text).replace(new RegExp(`${MARK}([A-Za-z0-9]+)${MARK}`, 'g'), '${$1}');
     const variables: { [name: string]: any } = {};
     for (const v of values.values()) {
-      variables[v.subVariable] = ros.Fn.base64Encode(v.token);
+      variables[v.subVariable] = v.encoding === ScriptValueEncoding.BASE64 ? ros.Fn.base64Encode(v.token) : v.token;
     }
     checkSubVariables(body, variables);
-    return { body, variables };
+    const readable = expandEmbeddedScripts(body.replace(/\$\{!/g, '${'));
+    // What ROS substitutes for each `${X}` at most, less the `${X}` it replaces.
+    const reserveBytes = [...values.values()].reduce((sum, v) => sum + Math.max(0, v.maxSubstitutedBytes - `\${${v.subVariable}}`.length), 0);
+    return { body, variables, readable, values: [...values.values()], reserveBytes };
   }
+}
+
+/**
+ * The text of one part, checked for what Fn::Sub cannot carry: a token (a deploy-time value must be
+ * a ScriptValue) and a `${` nested in another `${...}` (Fn::Sub ends `${!...}` at the first `}`, so
+ * `${a:-${b}}` would reach bash as `${a:-${!b}}`, an indirect expansion).
+ */
+function checkedText(text: string, where: string): string {
+  if (text.includes(MARK)) {
+    throw new Error(`DeployScript: ${where} has a NUL character; write plain text.`);
+  }
+  if (ros.Token.isUnresolved(text)) {
+    throw new Error(`DeployScript: ${where} rendered a token into the script; pass deploy-time values as ScriptValue so they go through the Fn::Sub variable map, and read them as "$shell_name".`);
+  }
+  const nested = /\$\{[^}]*\$\{/.exec(text);
+  if (nested) {
+    throw new Error(`DeployScript: ${where} nests '\${' inside '\${...}' near '${nested[0]}'; Fn::Sub cannot escape that. Use a plain variable or an if instead.`);
+  }
+  return text;
 }
 
 /** Every `${X}` in the body is a declared variable and every variable is used. */
@@ -308,7 +366,7 @@ function checkSubVariables(body: string, variables: { [name: string]: any }): vo
   const used = new Set<string>();
   for (const { name } of subVariables(body)) {
     if (!(name in variables)) {
-      throw new Error(`DeployScript: the body uses \${${name}} but the variable map has no '${name}'.`);
+      throw new Error(`DeployScript: the body uses \${${name}} but the variable map has no '${name}'; declare the value as a ScriptValue of the part that reads it.`);
     }
     used.add(name);
   }

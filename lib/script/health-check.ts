@@ -1,6 +1,7 @@
 import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS } from '../ros/limits';
-import { shellQuote } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
+import { renderCleanFunction } from './private/runtime';
+import { isUnitName } from './private/shell';
 import { ScriptValue } from './script-value';
 
 /** Basic-auth credentials for a health check; given to curl as a config on stdin, never in argv. */
@@ -42,11 +43,20 @@ export interface HealthCheckProps {
    * @default - none
    */
   readonly credentials?: HealthCheckCredentials;
+  /**
+   * The systemd unit that serves the URL (`tongyi.service`). Between probes the check watches it:
+   * when it has exited twice since the check began (systemd restarting it), or systemd stopped
+   * restarting it, the step fails at once with the unit's last journal lines (secret-looking words
+   * redacted) and the unit is stopped; while it loads, its latest journal line goes to the log.
+   * @default - no unit is watched
+   */
+  readonly watchUnit?: string;
 }
 
 /**
  * A bounded HTTP probe: retries until the URL answers with the expected status or the timeout
- * passes, then fails the script with a reason (so the EXIT trap signals FAILURE).
+ * passes (or the watched unit crash-loops), then fails the script with a reason (so the EXIT trap
+ * signals FAILURE).
  */
 export class HealthCheck implements IScriptPart {
   public readonly phase = ScriptPhase.HEALTH_CHECKS;
@@ -60,6 +70,8 @@ export class HealthCheck implements IScriptPart {
   public readonly expectStatus: number;
   /** Seconds before the step fails. */
   public readonly timeoutSeconds: number;
+  /** The unit watched for crashes, if any. */
+  public readonly watchUnit?: string;
   private readonly intervalSeconds: number;
   private readonly probeTimeoutSeconds: number;
   private readonly credentials?: HealthCheckCredentials;
@@ -80,54 +92,98 @@ export class HealthCheck implements IScriptPart {
         throw new Error(`HealthCheck: ${name} ${value} is not allowed: give a whole number of seconds from 1 to ${WAIT_CONDITION_TIMEOUT_MAX_SECONDS}.`);
       }
     }
+    if (props.watchUnit !== undefined && !isUnitName(props.watchUnit)) {
+      throw new Error(`HealthCheck: watchUnit '${props.watchUnit}' is not allowed: give a unit name such as 'tongyi.service'.`);
+    }
     this.description = props.description;
     this.url = props.url;
     this.credentials = props.credentials;
+    this.watchUnit = props.watchUnit;
     this.values = props.credentials ? [props.credentials.userName, props.credentials.password] : [];
-    this.requiredCommands = props.credentials ? ['curl', 'sleep', 'base64', 'tr'] : ['curl', 'sleep'];
+    this.requiredCommands = [
+      'curl', 'sleep',
+      ...(props.credentials ? ['base64', 'tr'] : []),
+      ...(props.watchUnit ? ['systemctl', 'journalctl', 'sed', 'tr'] : []),
+    ];
+    if (props.watchUnit !== undefined && !props.watchUnit.endsWith('.service')) {
+      throw new Error(`HealthCheck: watchUnit '${props.watchUnit}' is not allowed: give a service unit, such as 'tongyi.service'.`);
+    }
     // The loop may overrun the deadline by one interval and one probe.
     this.budgetSeconds = this.timeoutSeconds + this.intervalSeconds + this.probeTimeoutSeconds;
   }
 
-  public renderFunctions(): string | undefined {
-    return this.credentials ? renderCurlCredentialsFunction() : undefined;
+  public renderFunctions(): string {
+    return [
+      renderProbeFunction(),
+      ...(this.watchUnit ? [renderCleanFunction(), renderWatchFunction()] : []),
+    ].join('\n\n');
   }
 
   public renderCommands(): string {
-    const url = shellQuote(this.url);
-    const curl = `curl -sS -o /dev/null -w '%{http_code}' --max-time ${this.probeTimeoutSeconds}`;
-    const probe = this.credentials
-      ? `qwen_curl_credentials ${this.credentials.userName.shellName} ${this.credentials.password.shellName} | ${curl} -K - ${url}`
-      : `${curl} ${url}`;
-    return [
-      `qwen_deadline=$((SECONDS + ${this.timeoutSeconds}))`,
-      'while :; do',
-      `  qwen_status="$(${probe} 2>/dev/null)" || qwen_status="000"`,
-      `  [ "$qwen_status" = ${this.expectStatus} ] && break`,
-      '  if [ "$SECONDS" -ge "$qwen_deadline" ]; then',
-      `    qwen_fail "${this.url} answered \${qwen_status}, not ${this.expectStatus}, within ${this.timeoutSeconds}s"`,
-      '  fi',
-      `  sleep ${this.intervalSeconds}`,
-      'done',
-      `qwen_log "${this.url} answered ${this.expectStatus}"`,
-    ].join('\n');
+    const args = [this.url, this.expectStatus, this.timeoutSeconds, this.intervalSeconds, this.probeTimeoutSeconds, this.watchUnit ?? "''"];
+    if (this.credentials) {
+      args.push(this.credentials.userName.shellName, this.credentials.password.shellName);
+    }
+    return `ds_probe ${args.join(' ')}`;
   }
 }
 
 /**
- * Bash that defines `qwen_curl_credentials USER_VAR PASSWORD_VAR`: prints a curl config line
- * `header = "Authorization: Basic <base64 of user:password>"` for `curl -K -`, so the password goes
- * to base64 and curl on stdin (printf is a bash builtin: it never reaches any process's argv).
- * Base64 text has no quote or backslash, so the line needs no escaping whatever the password holds,
- * and no bash-version-dependent pattern substitution is involved.
+ * `ds_probe URL STATUS TIMEOUT INTERVAL PROBE_TIMEOUT UNIT [USER_VAR PASSWORD_VAR]` and `ds_auth`.
+ * Credentials reach curl as a config on stdin (`-K -`): a header line with the base64 of
+ * user:password, made by printf (a bash builtin: never a process's argv) and base64 on a pipe.
+ * Base64 text has no quote or backslash, so the line needs no escaping whatever the password holds.
  */
-export function renderCurlCredentialsFunction(): string {
+export function renderProbeFunction(): string {
   return [
-    '# Print a curl config with a basic-auth header, for `curl -K -` (stdin, not argv).',
-    'qwen_curl_credentials() {',
-    '  local token',
-    '  token="$(printf \'%s:%s\' "${!1}" "${!2}" | base64 | tr -d \'\\n\')"',
-    '  printf \'header = "Authorization: Basic %s"\\n\' "$token"',
+    'ds_auth() {',
+    '  [ $# -eq 0 ] || printf \'header = "Authorization: Basic %s"\\n\' "$(printf \'%s:%s\' "${!1}" "${!2}" | base64 | tr -d \'\\n\')"',
+    '}',
+    'ds_probe() {',
+    '  local s t=$((SECONDS + $3))',
+    "  ds_w_st='' ds_w_x=0 ds_w_l=''",
+    '  while :; do',
+    '    s=$(ds_auth "${@:7}" | curl -sS -o /dev/null -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
+    '    [ "$s" != "$2" ] || break',
+    '    [ -z "$6" ] || ds_watch "$6"',
+    '    [ $SECONDS -lt $t ] || ds_fail "$1 answered $s, not $2, within $3s"',
+    '    sleep "$4"',
+    '  done',
+    '  ds_log "$1 answered $2"',
+    '}',
+  ].join('\n');
+}
+
+/**
+ * `ds_watch UNIT`, called between probes. systemd 219 (CentOS 7) has no NRestarts, so a restart is
+ * seen as a new ExecMainStartTimestampMonotonic; a current run that has exited (its exit timestamp
+ * at or after its start) counts too; NRestarts, where systemd has it, corrects a count that missed
+ * a restart between two calls. At the second exit, or when systemd no longer restarts the unit
+ * (ActiveState failed or inactive), the step fails with the unit's last three journal lines
+ * (`_SYSTEMD_UNIT=`: the app's own output, not systemd's messages about it), and `ds_stop` makes the
+ * EXIT trap stop the unit after the FAILURE signal. `systemctl show -p` is given once per property
+ * (the comma form is newer than systemd 219); a property systemd does not know is not printed.
+ */
+export function renderWatchFunction(): string {
+  return [
+    'ds_watch() {',
+    "  local k v a='' st='' ex=0 n='' l",
+    '  while IFS=\'=\' read -r k v; do',
+    '    case $k in Active*) a=$v ;; *Start*) st=$v ;; *Exit*) ex=$v ;; N*) n=$v ;; esac',
+    '  done < <(systemctl show -p ActiveState -p ExecMainStartTimestampMonotonic -p ExecMainExitTimestampMonotonic -p NRestarts "$1")',
+    '  [ -n "$st" ] || return 0',
+    '  [ -n "$ds_w_st" ] || ds_w_st=$st ds_w_n=$n',
+    '  [ "$st" = "$ds_w_st" ] || ds_w_st=$st ds_w_x=$((ds_w_x + 1))',
+    '  [ -z "$n" ] || [ $((n - ds_w_n)) -le $ds_w_x ] || ds_w_x=$((n - ds_w_n))',
+    '  k=$((ds_w_x + (ex >= st)))',
+    '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 3 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
+    '  l=${l%|}',
+    '  case $a:$k in',
+    '    failed:* | inactive:* | *:[2-9] | *:[1-9][0-9]*)',
+    '      ds_stop=$1',
+    '      ds_fail "$1 exited $k times (now $a); its last lines: $(ds_clean "${l:-none}" 300)" ;;',
+    '  esac',
+    '  [ "${l##*|}" = "$ds_w_l" ] || { ds_w_l=${l##*|}; ds_log "$1: $(ds_clean "$ds_w_l" 200)"; }',
     '}',
   ].join('\n');
 }

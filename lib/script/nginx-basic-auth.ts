@@ -1,4 +1,4 @@
-import { isSafeAbsolutePath, shellQuote } from './private/shell';
+import { isSafeAbsolutePath, shellWord } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { HealthCheck } from './health-check';
 import { ScriptCommands, ScriptFile } from './script-file';
@@ -58,7 +58,7 @@ export interface NginxBasicAuthProps {
    */
   readonly sitePath?: string;
   /**
-   * The htpasswd file (bcrypt hashes).
+   * The htpasswd file (hashes made as `passwordHash` says).
    * @default '/etc/nginx/password'
    */
   readonly htpasswdPath?: string;
@@ -79,16 +79,18 @@ export interface NginxBasicAuthProps {
    */
   readonly bcryptCost?: number;
   /**
-   * How long the check through nginx may keep failing before the step fails, in seconds.
+   * How long each check through nginx (401 without credentials, 200 with them) may keep failing
+   * before the step fails, in seconds.
    * @default 60
    */
-  readonly healthCheckTimeoutSeconds?: number;
+  readonly proxyCheckTimeoutSeconds?: number;
 }
 
 /**
  * An nginx reverse proxy with HTTP basic auth in front of a local app: the site file (websocket
  * upgrade from a `map`, no buffering, long read timeout, Host and X-Forwarded-* headers), the
- * htpasswd step (password on stdin, bcrypt), `nginx -t` and restart, and health checks that the
+ * htpasswd step (password on stdin; SHA-512 crypt from openssl by default, bcrypt from htpasswd as an
+ * option, see {@link PasswordHash}), `nginx -t` and restart, and health checks that the
  * proxy refuses a request without credentials (401) and serves one with them (200).
  */
 export class NginxBasicAuth {
@@ -147,36 +149,32 @@ export class NginxBasicAuth {
     this.props = props;
     const user = props.userName.shellName;
     const password = props.password.shellName;
-    const htpasswd = shellQuote(this.htpasswdPath);
+    const htpasswd = shellWord(this.htpasswdPath);
     const local = `http://127.0.0.1:${this.listenPort}/`;
-    const checkTimeout = props.healthCheckTimeoutSeconds ?? 60;
+    const checkTimeout = props.proxyCheckTimeoutSeconds ?? 60;
 
     this.parts = [
       new ScriptFile({ path: this.sitePath, content: this.renderSite(), mode: '0644' }),
       new ScriptCommands({
-        description: `write htpasswd file ${this.htpasswdPath}`,
+        description: `write ${this.htpasswdPath} (htpasswd)`,
         values: [props.userName, props.password],
         requiredCommands: [
           ...(hash === PasswordHash.BCRYPT ? ['htpasswd'] : openssl.startsWith('/') ? [] : [openssl]),
           'mktemp', 'chmod', 'chgrp', 'id',
         ],
+        // The user name guard repeats the parameter's pattern: htpasswd would misread a leading '-' or a ':'.
+        // The nginx workers read the file through their group.
         commands: [
-          '# A user name that htpasswd would misread is refused here too (the parameter pattern refuses it first).',
-          `case "$${user}" in`,
-          `  '' | -* | *:* | *[!A-Za-z0-9_.@-]*) qwen_fail 'the user name is empty or has a character other than letters, digits and _.@-' ;;`,
-          'esac',
+          `case $${user} in '' | -* | *:* | *[!A-Za-z0-9_.@-]*) ds_fail 'the user name must be letters, digits and _.@- (no leading -)' ;; esac`,
           ...(hash === PasswordHash.BCRYPT ? bcryptCheckLines() : sha512HashLines(password, openssl)),
-          `install -d -m 0755 ${shellQuote(this.htpasswdPath.substring(0, this.htpasswdPath.lastIndexOf('/')) || '/')}`,
-          `qwen_htpasswd_tmp="$(mktemp ${shellQuote(`${this.htpasswdPath}.XXXXXX`)})"`,
+          `install -d -m 0755 ${shellWord(this.htpasswdPath.substring(0, this.htpasswdPath.lastIndexOf('/')) || '/')}`,
+          `ds_tmp=$(mktemp ${shellWord(`${this.htpasswdPath}.XXXXXX`)})`,
           ...(hash === PasswordHash.BCRYPT
-            ? ['# The password goes to htpasswd on stdin (-i), hashed with bcrypt (-B): never in argv.',
-              `printf '%s\\n' "$${password}" | htpasswd -i -B -C ${cost} -c "$qwen_htpasswd_tmp" "$${user}"`]
-            : [`printf '%s:%s\\n' "$${user}" "$qwen_password_hash" > "$qwen_htpasswd_tmp"`]),
-          '# The nginx workers read the file through their group.',
-          'qwen_nginx_group="$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)"',
-          'chgrp "$qwen_nginx_group" "$qwen_htpasswd_tmp"',
-          'chmod 0640 "$qwen_htpasswd_tmp"',
-          `mv -f "$qwen_htpasswd_tmp" ${htpasswd}`,
+            ? [`printf '%s\\n' "$${password}" | htpasswd -i -B -C ${cost} -c "$ds_tmp" "$${user}"`]
+            : [`printf '%s:%s\\n' "$${user}" "$ds_hash" > "$ds_tmp"`]),
+          'chgrp "$(id -gn nginx 2>/dev/null || id -gn www-data 2>/dev/null || echo root)" "$ds_tmp"',
+          'chmod 0640 "$ds_tmp"',
+          `mv -f "$ds_tmp" ${htpasswd}`,
         ],
       }),
       new ScriptCommands({
@@ -184,25 +182,23 @@ export class NginxBasicAuth {
         phase: ScriptPhase.SERVICES,
         budgetSeconds: 90,
         requiredCommands: ['nginx', 'systemctl'],
+        // SELinux (when enforcing) refuses nginx connections to the upstream unless httpd_can_network_connect is set.
         commands: [
-          '# SELinux (when enforcing) refuses nginx connections to the upstream unless this is set.',
-          'if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then',
-          '  setsebool -P httpd_can_network_connect 1',
-          'fi',
-          "nginx -t || qwen_fail 'nginx -t rejected the configuration'",
+          '! selinuxenabled 2>/dev/null || setsebool -P httpd_can_network_connect 1',
+          "nginx -t || ds_fail 'nginx -t rejected the configuration'",
           'systemctl enable nginx',
           'systemctl restart nginx',
         ],
       }),
       new HealthCheck({
-        description: `nginx on port ${this.listenPort} refuses a request without credentials`,
+        description: `nginx on port ${this.listenPort} answers 401 without credentials`,
         url: local,
         expectStatus: 401,
         timeoutSeconds: checkTimeout,
         intervalSeconds: 5,
       }),
       new HealthCheck({
-        description: `the app answers through nginx on port ${this.listenPort} with the credentials`,
+        description: `the app answers through nginx on port ${this.listenPort}`,
         url: local,
         expectStatus: 200,
         timeoutSeconds: checkTimeout,
@@ -214,9 +210,8 @@ export class NginxBasicAuth {
 
   /** The nginx site file's exact text (included in nginx's http context, e.g. from conf.d). */
   public renderSite(): string {
-    const upgradeVar = `$qwen_connection_upgrade_${this.listenPort}`;
+    const upgradeVar = `$connection_upgrade_${this.listenPort}`;
     return [
-      '# Rendered by ros-cdk-qwen-chat: HTTP basic auth in front of the app.',
       `map $http_upgrade ${upgradeVar} {`,
       '    default upgrade;',
       "    ''      close;",
@@ -256,29 +251,25 @@ export class NginxBasicAuth {
   }
 }
 
-/** Checks that htpasswd can read the password on stdin and hash with bcrypt. */
+/**
+ * Checks that htpasswd can read the password on stdin (-i) and hash with bcrypt (-B), which need
+ * httpd-tools 2.4.4 or later: say so rather than fail obscurely. The password then goes to htpasswd
+ * on stdin, never in argv.
+ */
 function bcryptCheckLines(): string[] {
   return [
-    '# -i (password on stdin) and -B (bcrypt) need httpd-tools 2.4.4 or later: say so rather than fail obscurely.',
-    'qwen_htpasswd_usage="$(htpasswd 2>&1 || true)"',
-    'case "$qwen_htpasswd_usage" in',
-    "  *' -i '*' -B '* | *' -B '*' -i '*) ;;",
-    "  *) qwen_fail 'htpasswd lacks -i or -B: install httpd-tools (apache2-utils) 2.4.4 or later' ;;",
-    'esac',
+    "case $(htpasswd 2>&1 || true) in *' -i '*' -B '* | *' -B '*' -i '*) ;; *) ds_fail 'htpasswd lacks -i or -B: install httpd-tools (apache2-utils) 2.4.4 or later' ;; esac",
   ];
 }
 
-/** Hashes the password with `openssl passwd -6 -stdin` (on stdin, SHA-512 crypt) into `$qwen_password_hash`. */
+/**
+ * Hashes the password with `openssl passwd -6 -stdin` (SHA-512 crypt; the password on stdin, never
+ * in argv) into `$ds_hash`, failing with a reason unless the result is a `$6$` hash.
+ */
 function sha512HashLines(password: string, openssl: string): string[] {
-  const program = shellQuote(openssl);
   return [
-    ...(openssl.startsWith('/') ? [`[ -x ${program} ] || qwen_fail 'no openssl at ${openssl}: the image must provide OpenSSL 1.1.1 or later there'`] : []),
-    '# The password goes to openssl on stdin, hashed with SHA-512 crypt: never in argv.',
-    `qwen_password_hash="$(printf '%s\\n' "$${password}" | ${program} passwd -6 -stdin)" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'`,
-    'case "$qwen_password_hash" in',
-    '  \\$6\\$*) ;;',
-    "  *) qwen_fail 'openssl passwd -6 gave no SHA-512 crypt hash: OpenSSL 1.1.1 or later is needed' ;;",
-    'esac',
+    `ds_hash=$(printf '%s\\n' "$${password}" | ${shellWord(openssl)} passwd -6 -stdin) || ds_hash=''`,
+    `[[ $ds_hash == \\$6\\$* ]] || ds_fail 'openssl passwd -6 failed: the image needs OpenSSL 1.1.1 or later${openssl.startsWith('/') ? ` at ${openssl}` : ''}'`,
   ];
 }
 

@@ -1,4 +1,4 @@
-import { isSafeAbsolutePath, writeFileCommands } from './private/shell';
+import { isSafeAbsolutePath, renderWriteFunction, writeFileCommands } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { ScriptValue } from './script-value';
 
@@ -20,7 +20,7 @@ export class ScriptFile implements IScriptPart {
   public readonly phase = ScriptPhase.FILES;
   public readonly budgetSeconds = 10;
   public readonly values: readonly ScriptValue[] = [];
-  public readonly requiredCommands: readonly string[] = ['install', 'cat', 'chmod', 'mv'];
+  public readonly requiredCommands: readonly string[] = ['install', 'dirname', 'cat', 'chmod', 'mv'];
   public readonly description: string;
   public readonly path: string;
   public readonly content: string;
@@ -37,6 +37,10 @@ export class ScriptFile implements IScriptPart {
     this.path = props.path;
     this.content = props.content;
     this.description = `write ${props.path}`;
+  }
+
+  public renderFunctions(): string {
+    return renderWriteFunction();
   }
 
   public renderCommands(): string {

@@ -1,6 +1,7 @@
-import { isSafeAbsolutePath, shellQuote } from './private/shell';
+import { isSafeAbsolutePath, shellQuote, shellWord } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { ScriptCommands, ScriptFile } from './script-file';
+import { ScriptValue } from './script-value';
 
 /** When systemd restarts the service (systemd.service `Restart=`). */
 export enum RestartPolicy {
@@ -16,7 +17,10 @@ export enum RestartPolicy {
 
 /** Props for {@link SystemdService}. */
 export interface SystemdServiceProps {
-  /** Unit name without `.service`: letters, digits, `_`, `-`, `.`, `@`. */
+  /**
+   * Unit name without `.service`: a letter or digit, then letters, digits, `_` and `-` (no `.`, `/`,
+   * `@` or leading `-`), and not the name of a system or agent unit (see {@link RESERVED_UNIT_NAMES}).
+   */
   readonly name: string;
   /** The unit's Description=. */
   readonly description: string;
@@ -28,10 +32,22 @@ export interface SystemdServiceProps {
    */
   readonly workingDirectory?: string;
   /**
-   * Environment variables for the process.
+   * Environment variables for the process, known at synth time (written into the unit as `Environment=`).
    * @default - none
    */
   readonly environment?: { readonly [name: string]: string };
+  /**
+   * Environment variables whose values are known at deploy time only (parameters, secrets). The
+   * script writes them to `environmentFile` (mode 0600, root only) and the unit reads it with
+   * `EnvironmentFile=`: the values are never in the unit, in argv or in the log.
+   * @default - none
+   */
+  readonly environmentValues?: { readonly [name: string]: ScriptValue };
+  /**
+   * Where `environmentValues` are written.
+   * @default '/etc/default/<name>'
+   */
+  readonly environmentFile?: string;
   /**
    * Restart policy.
    * @default RestartPolicy.ON_FAILURE
@@ -64,7 +80,34 @@ export interface SystemdServiceProps {
   readonly unitDirectory?: string;
 }
 
-const UNIT_NAME = /^[A-Za-z0-9_.@-]+$/;
+/** The unit names `SystemdService` accepts: no leading '-' (systemctl would read an option), no '.', '/' or '@'. */
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]*$/;
+
+/**
+ * Units of the system and of the cloud agents that a deploy script must never replace or restart:
+ * an exact name or, ending in '*', a prefix (compared case-insensitively). `aliyun` is the Cloud
+ * Assistant agent that runs the script itself; `aegis`/`AliYunDun*` the Security Center agent;
+ * `cloudmonitor` the CloudMonitor agent.
+ */
+export const RESERVED_UNIT_NAMES: readonly string[] = [
+  'sshd', 'ssh', 'dbus', 'dbus-broker', 'systemd-*', 'NetworkManager*', 'network*', 'wpa_supplicant',
+  'crond', 'cron', 'atd', 'anacron', 'rsyslog', 'syslog', 'auditd', 'chronyd', 'ntpd', 'ntp', 'polkit',
+  'firewalld', 'iptables', 'ip6tables', 'nftables', 'tuned', 'irqbalance', 'kdump', 'sssd', 'getty*', 'serial-getty*',
+  'cloud-init*', 'cloud-config', 'cloud-final', 'AliYunDun*', 'aliyun*', 'aegis', 'cloudmonitor', 'ecs_mq', 'eci-*',
+  'nginx', 'httpd', 'apache2', 'docker', 'containerd', 'kubelet', 'nvidia-*', 'lvm2-*', 'multipathd', 'udev',
+  'user', 'user-*', 'emergency', 'rescue', 'reboot', 'poweroff', 'halt', 'shutdown', 'default', 'multi-user', 'graphical',
+  'init', 'kmod*', 'plymouth*', 'rc-local', 'postfix', 'sendmail', 'gdm', 'lightdm',
+];
+
+/** The entry of {@link RESERVED_UNIT_NAMES} that `name` hits, if any. */
+export function reservedUnitNameEntry(name: string): string | undefined {
+  const n = name.toLowerCase();
+  return RESERVED_UNIT_NAMES.find((entry) => {
+    const e = entry.toLowerCase();
+    return e.endsWith('*') ? n.startsWith(e.slice(0, -1)) : n === e;
+  });
+}
 const SAFE_ARG = /^[A-Za-z0-9_@+=:,./-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -77,13 +120,19 @@ export class SystemdService {
   public readonly unitName: string;
   /** Where the unit file is written. */
   public readonly unitPath: string;
-  /** The parts to add to a DeployScript: write the unit file, then enable and restart the unit. */
+  /** The parts to add to a DeployScript: write the unit file (and the environment file), then enable and restart the unit. */
   public readonly parts: readonly IScriptPart[];
+  /** Where the deploy-time environment values are written (when there are any). */
+  public readonly environmentFile?: string;
   private readonly props: SystemdServiceProps;
 
   constructor(props: SystemdServiceProps) {
-    if (!UNIT_NAME.test(props.name) || props.name.endsWith('.service')) {
-      throw new Error(`SystemdService: name '${props.name}' is not allowed: give the unit name without '.service', of letters, digits, '_', '.', '@' and '-'.`);
+    if (!SERVICE_NAME.test(props.name)) {
+      throw new Error(`SystemdService: name '${props.name}' is not allowed: give the unit name without '.service': a letter or digit, then up to 63 letters, digits, '_' and '-' (no '.', '/', '@' or leading '-'), such as 'qwen-chat'.`);
+    }
+    const reserved = reservedUnitNameEntry(props.name);
+    if (reserved !== undefined) {
+      throw new Error(`SystemdService: name '${props.name}' is not allowed: it is ${reserved.endsWith('*') ? `in the '${reserved}' family of units` : 'the name of a unit'} the system or a cloud agent runs (replacing or restarting it can cut off the instance or the Cloud Assistant running this script); give the app its own name, such as 'qwen-chat'.`);
     }
     if (!props.description || /[\n\r%\\]/.test(props.description)) {
       throw new Error(`SystemdService: description '${props.description}' is not allowed: give one non-empty line without '%' or '\\'.`);
@@ -110,6 +159,21 @@ export class SystemdService {
         throw new Error(`SystemdService: environment ${k}='${v}' is not allowed: use letters, digits and '_@+=:,./-'.`);
       }
     }
+    for (const [k, v] of Object.entries(props.environmentValues ?? {})) {
+      if (!ENV_NAME.test(k)) {
+        throw new Error(`SystemdService: environmentValues name '${k}' is not allowed: use letters, digits and '_', not starting with a digit.`);
+      }
+      if (props.environment && k in props.environment) {
+        throw new Error(`SystemdService: environment variable '${k}' is set in both environment and environmentValues; set it in one.`);
+      }
+      if (!(v instanceof ScriptValue)) {
+        throw new Error(`SystemdService: environmentValues '${k}' is not a ScriptValue; use ScriptValue.fromParameter() or ScriptValue.fromToken().`);
+      }
+    }
+    const environmentFile = props.environmentFile ?? `/etc/default/${props.name}`;
+    if (!isSafeAbsolutePath(environmentFile)) {
+      throw new Error(`SystemdService: environmentFile '${environmentFile}' is not allowed: give an absolute path of letters, digits and '_@+=:,./-'.`);
+    }
     positiveInteger('restartSec', props.restartSec);
     positiveInteger('limitNofile', props.limitNofile);
     positiveInteger('timeoutSec', props.timeoutSec);
@@ -125,18 +189,21 @@ export class SystemdService {
     this.props = props;
     this.unitName = `${props.name}.service`;
     this.unitPath = `${unitDirectory}/${this.unitName}`;
-    const unit = shellQuote(this.unitName);
+    const values = Object.entries(props.environmentValues ?? {});
+    this.environmentFile = values.length > 0 ? environmentFile : undefined;
+    const unit = shellWord(this.unitName);
     this.parts = [
       new ScriptFile({ path: this.unitPath, content: this.renderUnit(), mode: '0644' }),
+      ...(values.length > 0 ? [environmentFilePart(environmentFile, values)] : []),
       new ScriptCommands({
-        description: `start service ${this.unitName}`,
+        description: `start ${this.unitName}`,
         phase: ScriptPhase.SERVICES,
         budgetSeconds: (props.timeoutSec ?? 120) + 30,
         requiredCommands: ['systemctl'],
+        // reenable, not enable: links left by a unit of the same name elsewhere (such as
+        // /lib/systemd/system) make systemd 219 refuse a plain enable.
         commands: [
           'systemctl daemon-reload',
-          '# reenable, not enable: links left by a unit of the same name elsewhere (such as',
-          '# /lib/systemd/system) make systemd 219 refuse a plain enable.',
           `systemctl reenable ${unit}`,
           `systemctl restart ${unit}`,
         ],
@@ -157,6 +224,7 @@ export class SystemdService {
       'Type=simple',
       ...(p.workingDirectory ? [`WorkingDirectory=${p.workingDirectory}`] : []),
       ...Object.entries(p.environment ?? {}).map(([k, v]) => `Environment="${k}=${v}"`),
+      ...(this.environmentFile ? [`EnvironmentFile=${this.environmentFile}`] : []),
       `ExecStart=${p.execStart.join(' ')}`,
       `Restart=${p.restart ?? RestartPolicy.ON_FAILURE}`,
       `RestartSec=${p.restartSec ?? 10}`,
@@ -168,6 +236,36 @@ export class SystemdService {
     ];
     return lines.join('\n') + '\n';
   }
+}
+
+/**
+ * Writes `NAME="value"` lines for systemd's EnvironmentFile= through a 0600 temporary file and a
+ * rename. Inside double quotes systemd takes a backslash-escaped `"`, `\\`, `` ` `` and `$` literally
+ * (systemd 219 takes any escaped character literally; current systemd those four: src/basic/env-file.c
+ * DOUBLE_QUOTE_VALUE_ESCAPE), so those four are escaped by sed, reading the value on stdin; a value
+ * with a line break is refused. The values are read by name, never expanded into a command's argv.
+ */
+function environmentFilePart(file: string, values: [string, ScriptValue][]): IScriptPart {
+  const dir = file.substring(0, file.lastIndexOf('/')) || '/';
+  return new ScriptCommands({
+    description: `write environment file ${file}`,
+    phase: ScriptPhase.FILES,
+    budgetSeconds: 10,
+    values: values.map(([, v]) => v),
+    requiredCommands: ['install', 'mktemp', 'sed', 'chmod', 'mv'],
+    commands: [
+      `install -d -m 0755 ${shellQuote(dir)}`,
+      `ds_env_tmp=$(mktemp ${shellQuote(`${file}.XXXXXX`)})`,
+      'chmod 0600 "$ds_env_tmp"',
+      `for ds_env in ${values.map(([k, v]) => `${k}=${v.shellName}`).join(' ')}; do`,
+      '  ds_env_var=${ds_env#*=}',
+      '  ds_env_value=${!ds_env_var}',
+      '  case $ds_env_value in *$\'\\n\'*) rm -f "$ds_env_tmp"; ds_fail "the value of ${ds_env%%=*} has a line break; give it on one line" ;; esac',
+      '  printf \'%s="%s"\\n\' "${ds_env%%=*}" "$(printf %s "$ds_env_value" | sed \'s/[\\\\"`$]/\\\\&/g\')" >> "$ds_env_tmp"',
+      'done',
+      `mv -f "$ds_env_tmp" ${shellQuote(file)}`,
+    ],
+  });
 }
 
 function positiveInteger(prop: string, value: number | undefined): void {

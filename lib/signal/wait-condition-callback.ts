@@ -2,7 +2,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import * as rosRos from '@alicloud/ros-cdk-ros';
 import { assertLogicalIdFree } from '../ros/logical-id';
 import { DeployScript, IScriptSignal } from '../script/deploy-script';
-import { ScriptValue } from '../script/script-value';
+import { ScriptValue, ScriptValueEncoding } from '../script/script-value';
 import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS, WAIT_CONDITION_TIMEOUT_MIN_SECONDS } from '../ros/limits';
 
 /** Props for {@link WaitConditionCallback}. */
@@ -25,6 +25,12 @@ export interface WaitConditionCallbackProps {
    * @default ''
    */
   readonly logicalIdPrefix?: string;
+  /**
+   * How long the script keeps trying to deliver one signal (a refused connection, a timeout, HTTP
+   * 408, 429 or 5xx are retried), in seconds; added to the script's budget.
+   * @default 300
+   */
+  readonly deliveryTimeoutSeconds?: number;
   /**
    * Resources whose creation starts the wait's clock (the instances that will signal): the
    * WaitCondition depends on them.
@@ -55,6 +61,8 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
   public readonly values: readonly ScriptValue[];
   /** Commands the signal lines use. */
   public readonly requiredCommands: readonly string[] = ['curl'];
+  /** How long the script keeps trying to deliver one signal, in seconds. */
+  public readonly deliveryTimeoutSeconds: number;
   private readonly startupMarginSeconds: number;
   private script?: DeployScript;
 
@@ -69,6 +77,10 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
     if (!Number.isInteger(this.startupMarginSeconds) || this.startupMarginSeconds < 0) {
       throw new Error(`WaitConditionCallback: startupMarginSeconds ${this.startupMarginSeconds} is not allowed: give a whole number of seconds >= 0.`);
     }
+    this.deliveryTimeoutSeconds = props.deliveryTimeoutSeconds ?? 300;
+    if (!Number.isInteger(this.deliveryTimeoutSeconds) || this.deliveryTimeoutSeconds < 0 || this.deliveryTimeoutSeconds > 3600) {
+      throw new Error(`WaitConditionCallback: deliveryTimeoutSeconds ${this.deliveryTimeoutSeconds} is not allowed: give a whole number of seconds from 0 to 3600.`);
+    }
     const prefix = props.logicalIdPrefix ?? '';
     for (const id of ['WaitConditionHandle', 'WaitCondition']) {
       assertLogicalIdFree(this, `${prefix}${id}`, 'WaitConditionCallback', 'logicalIdPrefix');
@@ -77,10 +89,15 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
     this.condition = new rosRos.RosWaitCondition(this, `${prefix}WaitCondition`, {
       handle: this.handle.ref,
       count: this.count,
-      timeout: ros.Lazy.numberValue({ produce: () => this.timeoutSeconds }),
+      // A wrong timeout is reported by validate(), naming this construct; the template is not written then.
+      timeout: ros.Lazy.numberValue({ produce: () => this.timeoutProblem() === undefined ? this.timeoutSeconds : MIN_TIMEOUT }),
     }, true);
     this.startAfter(...props.startAfter ?? []);
-    this.values = [ScriptValue.fromToken('CurlCli', ros.Token.asString(this.handle.attrCurlCli), { shellName: 'curl_cli' })];
+    // The CurlCli is ROS's own one-line command: it travels as is, a third smaller than base64. Its
+    // length is not documented; 1024 bytes is assumed for the RunCommand size check.
+    this.values = [ScriptValue.fromToken('CurlCli', ros.Token.asString(this.handle.attrCurlCli), {
+      shellName: 'curl_cli', encoding: ScriptValueEncoding.ROS_GENERATED_LINE, maxBytes: 1024,
+    })];
   }
 
   /** The WaitCondition's timeout: the bound script's budget plus the startup margin. */
@@ -93,6 +110,14 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
       throw new Error(`WaitConditionCallback '${this.node.path}': the wait would need ${timeout}s (script budget ${this.script.budgetSeconds}s + startupMarginSeconds ${this.startupMarginSeconds}s), but ROS allows ${MIN_TIMEOUT} to ${MAX_TIMEOUT}s; shorten the health-check timeout or the margin.`);
     }
     return timeout;
+  }
+
+  /**
+   * The most seconds one signal may take: the retries (deliveryTimeoutSeconds), then one more pause
+   * (30 s) and one more try (10 s to connect, 30 s in all).
+   */
+  public get deliverySeconds(): number {
+    return this.deliveryTimeoutSeconds + 30 + 30;
   }
 
   /** Make the instances' creation start the wait's clock. */
@@ -110,32 +135,60 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
     this.script = script;
   }
 
-  /** The bash function `qwen_signal STATUS REASON`. */
+  /** The bash function `ds_signal STATUS REASON`. */
   public renderSignalFunction(): string {
-    return renderSignalFunction();
+    return renderSignalFunction(this.deliveryTimeoutSeconds);
+  }
+
+  protected override validate(): string[] {
+    const problem = this.timeoutProblem();
+    return problem === undefined ? [] : [problem];
+  }
+
+  private timeoutProblem(): string | undefined {
+    try {
+      void this.timeoutSeconds;
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 }
 
 /**
- * `qwen_signal STATUS REASON`: posts `{"status": ..., "reason": ..., "data": ...}` with the
- * handle's CurlCli. The CurlCli is ROS's own command line (a resource attribute, never a user
- * parameter), so it is run with eval; the body goes to curl on stdin (`-d @-`). The reason is
- * the script's own text, cut to a safe alphabet and 200 characters.
+ * curl exit codes worth another try: 6 could not resolve host, 7 could not connect (refused), 28 timed
+ * out, 35 TLS handshake failed, 52 empty reply, 55 send failed, 56 receive failed
+ * (https://curl.se/libcurl/c/libcurl-errors.html). With curl's own `--retry`, a refused connection
+ * is not retried before `--retry-connrefused` (curl 7.52.0), which CentOS 7's curl 7.29 lacks, so the
+ * loop is bash's, and only options curl 7.29 has are used (`-sS -o -w --connect-timeout --max-time -d`).
  */
-export function renderSignalFunction(): string {
+const RETRIED_CURL_EXITS = '[67]:*|28:*|35:*|5[256]:*';
+
+/**
+ * `ds_signal STATUS REASON`: posts `{"status": ..., "reason": ..., "data": ...}` with the handle's
+ * CurlCli, retrying a connection error, HTTP 408, 429 and 5xx with a doubling pause (2 s to 30 s)
+ * until `deliveryTimeoutSeconds` have passed; logs whether the signal was delivered and returns 1 if
+ * not. The CurlCli is ROS's own command line (a resource attribute, never a user parameter), so it is
+ * run with eval; the body goes to curl on stdin (`-d @-`). The reason is cut to printable ASCII and
+ * 400 characters, with `\` and `"` escaped for JSON.
+ */
+export function renderSignalFunction(deliveryTimeoutSeconds = 300): string {
   return [
-    '# Send SUCCESS or FAILURE to the WaitCondition through the handle\'s CurlCli.',
-    'qwen_signal() {',
-    '  local status="$1" reason body',
-    '  reason="$(printf \'%s\' "$2" | tr -c \'A-Za-z0-9 _.,:/=()+-\' \'_\' | cut -c1-200)"',
-    '  body="$(printf \'{"status": "%s", "reason": "%s", "data": "%s"}\' "$status" "$reason" "$reason")"',
-    '  if [ -z "${curl_cli:-}" ]; then',
-    '    qwen_log "cannot send ${status}: the CurlCli value is empty"',
-    '    return 1',
-    '  fi',
-    '  printf \'%s\' "$body" | eval "${curl_cli} -f --retry 3 --retry-delay 5 --retry-max-time 60 --max-time 30 -sS -d @-"',
-    '  echo',
-    '  qwen_log "sent ${status} signal: ${reason}"',
+    'ds_signal() {',
+    `  local r c e t=$((SECONDS + ${deliveryTimeoutSeconds})) d=2`,
+    '  r=$(printf %s "$2" | tr -c \' -~\' \' \' | cut -c1-400 | sed \'s/[\\\\"]/\\\\&/g\')',
+    '  while :; do',
+    '    e=0',
+    '    c=$(printf \'{"status": "%s", "reason": "%s", "data": "%s"}\' "$1" "$r" "$r" |',
+    '      eval "$curl_cli -sS -o /dev/null -w \'%{http_code}\' --connect-timeout 10 --max-time 30 -d @-") || e=$?',
+    '    case $e:$c in',
+    '      0:2??) ds_log "signal $1 delivered"; return 0 ;;',
+    `      0:5??|0:408|0:429|${RETRIED_CURL_EXITS}) [ $SECONDS -lt $t ] || break; sleep $d; [ $d -ge 30 ] || d=$((d * 2)) ;;`,
+    '      *) break ;;',
+    '    esac',
+    '  done',
+    '  ds_log "signal $1 NOT delivered (curl exit $e, HTTP $c): the WaitCondition waits for its timeout"',
+    '  return 1',
     '}',
   ].join('\n');
 }

@@ -27,7 +27,7 @@ describe('ScriptedDeployment', () => {
     expect(t.Resources.WaitCondition.Properties).toMatchObject({ Count: 2, Handle: { Ref: 'WaitConditionHandle' } });
     expect(t.Resources.WaitCondition.DependsOn).toEqual(['EcsInstanceGroup']);
     expect(t.Resources.InstanceRunCommand.Properties.InstanceIds).toEqual({ 'Fn::GetAtt': ['EcsInstanceGroup', 'InstanceIds'] });
-    expect(t.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain('echo hello');
+    expect(d.script.render().readable).toContain('echo hello');
     // The constructs' own fields report the same count.
     expect(instances.amount).toBe(2);
     expect(d.callback.count).toBe(2);
@@ -45,7 +45,8 @@ describe('ScriptedDeployment', () => {
     const t = synthTemplate(app, stack);
     expect(t.Resources.WaitCondition.Properties.Timeout).toBe(d.script.budgetSeconds + 600);
     expect(t.Resources.InstanceRunCommand.Properties.Timeout).toBe(d.script.budgetSeconds + 30);
-    expect(t.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain("qwen_log_file='/var/log/my-deploy.log'");
+    expect(d.script.logFile).toBe('/var/log/my-deploy.log');
+    expect(d.script.render().readable).toContain('| tee -a /var/log/my-deploy.log ||');
   });
 
   test('an instance count from a Number parameter reaches MaxAmount and the wait\'s Count, and the fields report it', () => {
@@ -82,7 +83,7 @@ describe('ScriptedDeployment', () => {
     const t = synthTemplate(app, stack);
     expect(t.Resources.SecondWaitCondition.DependsOn).toEqual(['SecondEcsInstanceGroup']);
     expect(t.Resources.SecondInstanceRunCommand.Properties.InstanceIds).toEqual({ 'Fn::GetAtt': ['SecondEcsInstanceGroup', 'InstanceIds'] });
-    expect(t.Resources.SecondInstanceRunCommand.Properties.CommandContent['Fn::Sub'][1].CurlCliBase64)
-      .toEqual({ 'Fn::Base64Encode': { 'Fn::GetAtt': ['SecondWaitConditionHandle', 'CurlCli'] } });
+    expect(t.Resources.SecondInstanceRunCommand.Properties.CommandContent['Fn::Sub'][1].CurlCli)
+      .toEqual({ 'Fn::GetAtt': ['SecondWaitConditionHandle', 'CurlCli'] });
   });
 });

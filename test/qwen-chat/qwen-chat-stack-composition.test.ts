@@ -4,6 +4,7 @@ import { SpotStrategy } from '../../lib/compute/instance-options';
 import { ScriptPhase } from '../../lib/script/deploy-script';
 import { HealthCheck } from '../../lib/script/health-check';
 import { ScriptCommands } from '../../lib/script/script-file';
+import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
 import { newApp, synthTemplate } from '../script/script-test-support';
 
 function build(props: QwenChatStackProps = {}) {
@@ -13,20 +14,21 @@ function build(props: QwenChatStackProps = {}) {
 }
 
 const STOCK_STEPS = [
+  'pre-flight checks',
   'write /etc/systemd/system/tongyi.service',
   'write /etc/nginx/conf.d/5000.conf',
-  'write htpasswd file /etc/nginx/password',
-  'start service tongyi.service',
+  'write /etc/nginx/password (htpasswd)',
+  'start tongyi.service',
   'start nginx on port 5000',
   'the app answers on 127.0.0.1:7860',
-  'nginx on port 5000 refuses a request without credentials',
-  'the app answers through nginx on port 5000 with the credentials',
+  'nginx on port 5000 answers 401 without credentials',
+  'the app answers through nginx on port 5000',
 ];
 
-/** The step names of the rendered script, in order. */
+/** The step names of the rendered script (the gzip+base64 part unpacked), in order. */
 function steps(template: any): string[] {
   const body: string = template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0];
-  return body.split('\n').filter((l) => l.startsWith('# Step ')).map((l) => l.replace(/^# Step \d+\/\d+: /, ''));
+  return expandEmbeddedScripts(body.replace(/\$\{!/g, '${')).split('\n').filter((l) => l.startsWith('ds_step ')).map((l) => l.replace(/^ds_step '\d+\/\d+ (.*)'$/, '$1'));
 }
 
 describe('QwenChatStack: typed parameters', () => {
@@ -50,9 +52,9 @@ describe('QwenChatStack: script parts before and after each phase', () => {
   // Parts are small: the stock script leaves little of the RunCommand's 16 KB (issue 11 works on that).
   test.each([
     ['before', 'a PREFLIGHT part runs first', ScriptPhase.PREFLIGHT, 0],
-    ['before', 'a COMMANDS part runs before the htpasswd step', ScriptPhase.COMMANDS, 2],
-    ['after', 'a FILES part runs after the nginx site', ScriptPhase.FILES, 2],
-    ['after', 'a HEALTH_CHECKS part runs after the proxy checks', ScriptPhase.HEALTH_CHECKS, 8],
+    ['before', 'a COMMANDS part runs before the htpasswd step', ScriptPhase.COMMANDS, 3],
+    ['after', 'a FILES part runs after the nginx site', ScriptPhase.FILES, 3],
+    ['after', 'a HEALTH_CHECKS part runs after the proxy checks', ScriptPhase.HEALTH_CHECKS, 9],
   ] as const)('%s: %s', (where, _name, phase, index) => {
     const part = new ScriptCommands({ description: 'extra', phase, commands: ['true'], budgetSeconds: 1 });
     const { template } = build(where === 'before' ? { scriptPartsBefore: [part] } : { scriptPartsAfter: [part] });
@@ -63,8 +65,8 @@ describe('QwenChatStack: script parts before and after each phase', () => {
 
   test('the extra parts count in the budget, so the wait grows with them', () => {
     const { stack, template } = build({ scriptPartsAfter: [new HealthCheck({ description: 'extra', url: 'http://127.0.0.1:1/', timeoutSeconds: 100, intervalSeconds: 5, probeTimeoutSeconds: 5 })] });
-    expect(stack.script.budgetSeconds).toBe(2410 + 110);
-    expect(template().Resources.WaitCondition.Properties.Timeout).toBe(2410 + 110 + 900);
+    expect(stack.script.budgetSeconds).toBe(2740 + 110);
+    expect(template().Resources.WaitCondition.Properties.Timeout).toBe(2740 + 110 + 900);
   });
 });
 
@@ -77,9 +79,9 @@ describe('QwenChatStack: a replaced proxy', () => {
       proxy: { provideProxy: (s) => ({ listenPort: s.listenPort, parts: [proxyPart] }) },
     });
     const t = template();
-    expect(steps(t)).toEqual(['write /etc/systemd/system/tongyi.service', 'start service tongyi.service', 'start my proxy on 5000', 'the app answers on 127.0.0.1:7860']);
+    expect(steps(t)).toEqual(['pre-flight checks', 'write /etc/systemd/system/tongyi.service', 'start tongyi.service', 'start my proxy on 5000', 'the app answers on 127.0.0.1:7860']);
     expect(t.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0].PortRange).toBe('5000/5000');
-    expect(Object.keys(t.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][1])).toEqual(['CurlCliBase64']);
+    expect(Object.keys(t.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][1])).toEqual(['CurlCli']);
     expect(t.Description.en).toBe('Deploys the Qwen-14B-Chat (bf16) Gradio chat demo on one GPU ECS instance in a new or an existing VPC, behind a reverse proxy on port 5000.');
     expect(stack.proxy.parts).toEqual([proxyPart]);
   });

@@ -4,11 +4,12 @@ import { parse } from 'yaml';
 import { QwenModel } from '../../lib/compute/models';
 import { QwenGpuInstance } from '../../lib/compute/qwen-gpu-instance';
 import { CIDR_PATTERN, QwenChatStack, QwenChatStackProps, USER_NAME_PATTERN } from '../../lib/qwen-chat/qwen-chat-stack';
-import { encodedContentSize, RUN_COMMAND_CONTENT_LIMIT_BYTES } from '../../lib/script/deploy-script-run-command';
 import { NginxBasicAuth } from '../../lib/script/nginx-basic-auth';
 import { ImageLayout } from '../../lib/image/image-layout';
 import { qwenChatImageLayout } from '../../lib/qwen-chat/image-layout';
 import { imageBuildScriptParameters } from '../../lib/qwen-chat/image-build-script';
+import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
+import { contentSize, RUN_COMMAND_CONTENT_LIMIT_BYTES } from '../../lib/script/deploy-script-run-command';
 import { newApp, requireTool, run, substituteBody, synthTemplate, tmpDir } from '../script/script-test-support';
 import { REFERENCE_TEMPLATE } from '../support/reference';
 import { applyConditions } from '../../lib/ros/conditions';
@@ -30,8 +31,9 @@ const NETWORK_CHOICES = ['VpcOption', 'VpcId', 'VSwitchId', 'EnablePublicAccess'
 const SUB = T.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'];
 const BODY: string = SUB[0];
 const MAP: { [k: string]: any } = SUB[1];
-/** Lines of the script as bash runs them (after ROS turns "${!" back into "${"). */
-const LINES = BODY.replace(/\$\{!/g, '${').split('\n');
+/** The script as bash runs it (the header's values as their ${X}, the gzip+base64 part unpacked). */
+const SCRIPT = STACK.script.render().readable;
+const LINES = SCRIPT.split('\n');
 
 const PASSWORD_RULE = {
   en: "Length 8-30, must contain three(Capital letters, lowercase letters, numbers, ()`~!@#$%^&*_-+=|{}[]:;'<>,.?/ Special symbol in)",
@@ -171,12 +173,11 @@ describe('QwenChatStack: UserName pattern (fixed defect)', () => {
   });
 
   test('every name the pattern accepts passes the script\'s own guard, and the guard refuses what the pattern refuses', () => {
-    const guardStart = LINES.findIndex((l) => l === 'case "$user_name" in');
-    const guard = LINES.slice(guardStart, guardStart + 3).join('\n');
+    const guard = LINES.find((l) => l.startsWith('case $user_name in '))!;
     expect(guard).toMatch(/esac$/);
     const names = ['admin', 'a.b@c-d_e', '9user', 'a:b', '-x', '$(id)', 'a b', '', "a'b", 'a;b', '用户'];
     for (const name of names) {
-      const r = run('bash', ['-c', `qwen_fail() { echo REFUSED; exit 3; }\nuser_name="$(cat)"\n${guard}\necho ACCEPTED`], name);
+      const r = run('bash', ['-c', `ds_fail() { echo REFUSED; exit 3; }\nuser_name="$(cat)"\n${guard}\necho ACCEPTED`], name);
       const scriptAccepts = r.stdout.trim() === 'ACCEPTED';
       // The guard is looser on the first character ('.' and '_') but never accepts what htpasswd misreads.
       if (re.test(name)) {
@@ -248,10 +249,11 @@ describe('QwenChatStack: resources', () => {
     expect(wait.Properties.Timeout).toBeGreaterThanOrEqual(runCommand.Timeout);
     expect(runCommand.Timeout).toBeGreaterThanOrEqual(STACK.script.budgetSeconds);
     expect(wait.Properties.Timeout).toBeLessThanOrEqual(43200);
-    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s, 120 s of overhead.
-    expect(STACK.script.budgetSeconds).toBe(2410);
-    expect(runCommand.Timeout).toBe(2470);
-    expect(wait.Properties.Timeout).toBe(3310);
+    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s, pre-flight 30 s, 60 s of
+    // overhead and 360 s to deliver the signal.
+    expect(STACK.script.budgetSeconds).toBe(2740);
+    expect(runCommand.Timeout).toBe(2800);
+    expect(wait.Properties.Timeout).toBe(3640);
   });
 
   test('InstanceRunCommand: synchronous shell script on the group\'s instances', () => {
@@ -262,9 +264,9 @@ describe('QwenChatStack: resources', () => {
 });
 
 describe('QwenChatStack: the deploy script (fixed defects)', () => {
-  test('the Fn::Sub variable map values are all Fn::Base64Encode', () => {
+  test('the Fn::Sub map: the user name and password as Fn::Base64Encode, the CurlCli as ROS writes it', () => {
     expect(MAP).toEqual({
-      CurlCliBase64: { 'Fn::Base64Encode': { 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] } },
+      CurlCli: { 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] },
       UserNameBase64: { 'Fn::Base64Encode': { Ref: 'UserName' } },
       PasswordBase64: { 'Fn::Base64Encode': { Ref: 'Password' } },
     });
@@ -286,68 +288,76 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     const code = LINES.filter((l) => !/^\s*#/.test(l));
     const mentions = code.filter((l) => /\bpassword\b/.test(l) && !l.includes('/etc/nginx/password'));
     expect(mentions).toEqual([
-      'password="$(qwen_decode \'${PasswordBase64}\')"',
-      "qwen_password_hash=\"$(printf '%s\\n' \"$password\" | '/usr/local/openssl/bin/openssl' passwd -6 -stdin)\" || qwen_fail 'openssl passwd -6 failed: OpenSSL 1.1.1 or later is needed'",
-      '  qwen_status="$(qwen_curl_credentials user_name password | curl -sS -o /dev/null -w \'%{http_code}\' --max-time 10 -K - \'http://127.0.0.1:5000/\' 2>/dev/null)" || qwen_status="000"',
+      "password=$(printf %s '${PasswordBase64}'|base64 -d)",
+      "ds_hash=$(printf '%s\\n' \"$password\" | /usr/local/openssl/bin/openssl passwd -6 -stdin) || ds_hash=''",
+      "ds_probe http://127.0.0.1:5000/ 200 60 5 10 '' user_name password",
     ]);
     // No line runs htpasswd: the hash nginx checks on CentOS 7 (glibc 2.17 crypt) comes from openssl.
     expect(code.filter((l) => /(^|[|;&]\s*)htpasswd /.test(l.trim()))).toEqual([]);
-    expect(code).toContain('printf \'%s:%s\\n\' "$user_name" "$qwen_password_hash" > "$qwen_htpasswd_tmp"');
-    expect(BODY).not.toMatch(/htpasswd -b/);
-    expect(BODY).not.toContain('echo "$password"');
-    expect(BODY).not.toMatch(/qwen_log[^\n]*password\b(?!\.)/);
+    expect(code).toContain('printf \'%s:%s\\n\' "$user_name" "$ds_hash" > "$ds_tmp"');
+    expect(SCRIPT).not.toMatch(/htpasswd -b/);
+    expect(SCRIPT).not.toContain('echo "$password"');
+    expect(SCRIPT).not.toMatch(/ds_log[^\n]*password\b(?!\.)/);
   });
 
-  test('every probe loop is bounded by a deadline that fails the script', () => {
-    const loops = LINES.map((l, i) => (l === 'while :; do' ? i : -1)).filter((i) => i >= 0);
-    expect(loops).toHaveLength(3);
-    for (const i of loops) {
-      expect(LINES[i - 1]).toMatch(/^qwen_deadline=\$\(\(SECONDS \+ \d+\)\)$/);
-      const end = LINES.indexOf('done', i);
-      const loop = LINES.slice(i, end).join('\n');
-      expect(loop).toMatch(/if \[ "\$SECONDS" -ge "\$qwen_deadline" \]; then\n\s+qwen_fail /);
-      expect(loop).toMatch(/--max-time \d+/);
-    }
-    expect(BODY).not.toMatch(/for \(\(i=0;i<1000/);
+  test('every probe is bounded by a deadline that fails the script; the app check watches the unit', () => {
+    const probes = LINES.filter((l) => l.startsWith('ds_probe '));
+    expect(probes).toEqual([
+      'ds_probe http://127.0.0.1:7860/ 200 1800 10 10 tongyi.service',
+      "ds_probe http://127.0.0.1:5000/ 401 60 5 10 ''",
+      "ds_probe http://127.0.0.1:5000/ 200 60 5 10 '' user_name password",
+    ]);
+    expect(SCRIPT).toContain('    [ $SECONDS -lt $t ] || ds_fail "$1 answered $s, not $2, within $3s"\n');
+    expect(SCRIPT).toContain('--max-time "$5"');
+    expect(SCRIPT).not.toMatch(/for \(\(i=0;i<1000/);
   });
 
-  test('the SUCCESS signal comes after the last health check, once; the EXIT trap is set before any step', () => {
-    const success = LINES.map((l, i) => (/qwen_signal SUCCESS/.test(l) ? i : -1)).filter((i) => i >= 0);
+  test('the SUCCESS signal comes after the last health check, once; the EXIT trap and the pre-flight checks come before any change', () => {
+    const success = LINES.map((l, i) => (/ds_signal SUCCESS/.test(l) ? i : -1)).filter((i) => i >= 0);
     expect(success).toHaveLength(1);
-    const lastCheck = LINES.map((l, i) => (/^qwen_log "http:\/\/127\.0\.0\.1:\d+\/ answered \d+"$/.test(l) ? i : -1)).filter((i) => i >= 0).pop()!;
+    const lastCheck = LINES.map((l, i) => (l.startsWith('ds_probe ') ? i : -1)).filter((i) => i >= 0).pop()!;
     expect(lastCheck).toBeLessThan(success[0]);
-    const trap = LINES.indexOf('trap qwen_on_exit EXIT');
-    const firstStep = LINES.findIndex((l) => l.startsWith('# Step 1/'));
-    const decode = LINES.indexOf("qwen_stage='decode deploy-time values'");
+    const trap = LINES.indexOf('trap ds_on_exit EXIT');
+    const firstStep = LINES.findIndex((l) => l.startsWith('ds_step '));
     expect(trap).toBeGreaterThan(0);
-    expect(trap).toBeLessThan(decode);
     expect(trap).toBeLessThan(firstStep);
-    expect(LINES.filter((l) => l.startsWith('# Step ')).map((l) => l.replace(/^# Step \d+\/\d+: /, ''))).toEqual([
+    expect(LINES.filter((l) => l.startsWith('ds_step ')).map((l) => l.replace(/^ds_step '\d+\/\d+ (.*)'$/, '$1'))).toEqual([
+      'pre-flight checks',
       'write /etc/systemd/system/tongyi.service',
       'write /etc/nginx/conf.d/5000.conf',
-      'write htpasswd file /etc/nginx/password',
-      'start service tongyi.service',
+      'write /etc/nginx/password (htpasswd)',
+      'start tongyi.service',
       'start nginx on port 5000',
       'the app answers on 127.0.0.1:7860',
-      'nginx on port 5000 refuses a request without credentials',
-      'the app answers through nginx on port 5000 with the credentials',
+      'nginx on port 5000 answers 401 without credentials',
+      'the app answers through nginx on port 5000',
+    ]);
+    // The pre-flight checks: the model's GPU memory (42.9 GiB less the ECC allowance), disk room, the two ports.
+    const pre = LINES.indexOf("ds_step '1/9 pre-flight checks'");
+    expect(LINES.slice(pre + 1, pre + 6)).toEqual([
+      "ds_gpu 41030 'Qwen-14B-Chat (bf16) needs 42.9 GiB'",
+      "ds_disk /root/Qwen-14B-Chat-Demo 2 'the app and its caches'",
+      "ds_disk /var/log 1 'the logs'",
+      'ds_port 7860 tongyi.service',
+      'ds_port 5000 nginx.service',
     ]);
   });
 
-  test('the unit restarts on failure, runs the demo on loopback', () => {
+  test('the unit restarts on failure, runs the demo on loopback, unbuffered', () => {
     const unit = STACK.appService.renderUnit();
-    expect(BODY).toContain(unit);
+    expect(SCRIPT).toContain(unit);
     expect(unit).toContain('\nRestart=on-failure\n');
     expect(unit).toMatch(/\nRestartSec=\d+\n/);
     expect(unit).toContain('\nWorkingDirectory=/root/Qwen-14B-Chat-Demo\n');
     expect(unit).toContain('\nExecStart=/usr/local/python3/bin/python3 app.py\n');
     expect(unit).toContain('\nEnvironment="GRADIO_SERVER_NAME=127.0.0.1"\n');
     expect(unit).toContain('\nEnvironment="GRADIO_SERVER_PORT=7860"\n');
+    expect(unit).toContain('\nEnvironment="PYTHONUNBUFFERED=1"\n');
   });
 
   test('the nginx site: websocket map, no buffering, long read timeout, Host and X-Forwarded-* headers, basic auth', () => {
     const site = (STACK.proxy as NginxBasicAuth).renderSite();
-    expect(BODY).toContain(site);
+    expect(SCRIPT).toContain(site);
     expect(site).toMatch(/^map \$http_upgrade \$\w+ \{$/m);
     for (const directive of [
       'proxy_buffering off;', 'proxy_read_timeout 3600s;', 'proxy_set_header Host $http_host;', 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
@@ -358,23 +368,23 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     }
   });
 
-  test(`the content stays under RUN_COMMAND_CONTENT_LIMIT_BYTES, also once substituted with long values and base64-encoded`, () => {
-    expect(encodedContentSize(BODY)).toBeLessThanOrEqual(RUN_COMMAND_CONTENT_LIMIT_BYTES);
-    // A CurlCli of 1 KB (ROS's is ~600 characters), the longest user name and password.
+  test('the content stays under RUN_COMMAND_CONTENT_LIMIT_BYTES, also once substituted with the longest values and base64-encoded', () => {
+    const size = contentSize(STACK.script);
+    expect(size.usedBytes).toBeLessThanOrEqual(RUN_COMMAND_CONTENT_LIMIT_BYTES);
+    // A CurlCli of 1 KB (the size the reserve assumes), the longest user name and password.
     const content = substituteBody(BODY, {
-      CurlCliBase64: `curl -i -X POST -H 'x-acs-signature: ${'s'.repeat(900)}' https://ros.example/v1/signal`,
+      CurlCli: `curl -i -X POST -H 'x-acs-signature: ${'s'.repeat(1024 - 69)}' https://ros.example/v1/signal`,
       UserNameBase64: 'u'.repeat(32),
       PasswordBase64: 'P'.repeat(30),
     });
     const encoded = Buffer.from(content, 'utf8').toString('base64').length;
-    expect(encoded).toBeLessThanOrEqual(RUN_COMMAND_CONTENT_LIMIT_BYTES);
-    expect(encoded).toBeLessThanOrEqual(encodedContentSize(BODY));
+    expect(encoded).toBeLessThanOrEqual(size.usedBytes);
   });
 
-  test('bash -n and shellcheck (no exclusions) accept the substituted body', () => {
+  test('bash -n and shellcheck (no exclusions) accept the substituted body with its script unpacked', () => {
     requireTool('shellcheck', 'shellcheck');
     const file = path.join(tmpDir(), 'deploy.sh');
-    fs.writeFileSync(file, substituteBody(BODY, { CurlCliBase64: 'curl -X POST https://ros.example/x', UserNameBase64: 'admin', PasswordBase64: 'Passw0rd!' }));
+    fs.writeFileSync(file, expandEmbeddedScripts(substituteBody(BODY, { CurlCli: 'curl -X POST https://ros.example/x', UserNameBase64: 'admin', PasswordBase64: 'Passw0rd!' })));
     const n = run('bash', ['-n', file]);
     expect(n.stderr).toBe('');
     expect(n.status).toBe(0);
@@ -433,13 +443,13 @@ describe('QwenChatStack: props', () => {
     expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
     expect(template.Outputs.PrivateEndpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
     expect((stack.proxy as NginxBasicAuth).renderSite()).toContain('    listen 8080;\n');
-    expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain("'http://127.0.0.1:8080/'");
+    expect(stack.script.render().readable).toContain('ds_probe http://127.0.0.1:8080/ 401 60 5 10');
     expect(template.Description.en).toContain('port 8080');
   });
 
   test('health-check timeouts change the budget and both timeouts', () => {
     const { template, stack } = build({ appCheckTimeoutSeconds: 600, proxyCheckTimeoutSeconds: 30 });
-    expect(stack.script.budgetSeconds).toBe(2410 - 1200 - 60);
+    expect(stack.script.budgetSeconds).toBe(2740 - 1200 - 60);
     expect(template.Resources.InstanceRunCommand.Properties.Timeout).toBe(stack.script.budgetSeconds + 60);
     expect(template.Resources.WaitCondition.Properties.Timeout).toBe(stack.script.budgetSeconds + 900);
   });
@@ -454,7 +464,7 @@ describe('QwenChatStack: props', () => {
     expect(unit).toContain('\nEnvironment="PATH=/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"\n');
     // No OpenSSL of its own: no library path, and the password is hashed with the system's openssl.
     expect(unit).not.toContain('LD_LIBRARY_PATH');
-    expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][0]).toContain("| 'openssl' passwd -6 -stdin)");
+    expect(stack.script.render().readable).toContain('| openssl passwd -6 -stdin)');
     expect(template.Resources.EcsInstanceGroup.Properties.ImageId).toBe('m-123');
   });
 
@@ -469,7 +479,7 @@ describe('QwenChatStack: props', () => {
     expect(unit).toContain(`\nEnvironment="PATH=${layout.pythonPrefix}/bin:`);
     expect(unit).toContain(`\nEnvironment="LD_LIBRARY_PATH=${layout.opensslPrefix}/lib"\n`);
     expect(unit).toContain(`\nWorkingDirectory=${layout.appDirectory}\n`);
-    expect(BODY).toContain(`'${layout.opensslPrefix}/bin/openssl' passwd -6 -stdin`);
+    expect(SCRIPT).toContain(`| ${layout.opensslPrefix}/bin/openssl passwd -6 -stdin`);
   });
 
   test('another model changes the allowed types and the description', () => {

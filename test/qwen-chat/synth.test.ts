@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { QWEN_CHAT_PRESETS, synthesizeQwenChat, templateToYaml } from '../../lib';
+import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
 
 function synthOnce() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-chat-synth-'));
@@ -14,9 +15,9 @@ describe('synthesizeQwenChat (npm run synth)', () => {
   const first = synthOnce();
   const second = synthOnce();
 
-  test('writes one YAML template and one service folder per preset, at the documented paths', () => {
+  test('writes one YAML template, its readable deploy script and one service folder per preset, at the documented paths', () => {
     expect(first.result.files).toEqual([
-      ...QWEN_CHAT_PRESETS.map((p) => `templates/${p.templateFile}`),
+      ...QWEN_CHAT_PRESETS.flatMap((p) => [`templates/${p.templateFile}`, `templates/${p.templateFile.replace('.template.yaml', '.deploy-script.sh')}`]),
       ...QWEN_CHAT_PRESETS.flatMap((p) => [`services/${p.stackName}/config.yaml`, `services/${p.stackName}/templates/template.yaml`]),
     ]);
     for (const file of first.result.files) {
@@ -68,7 +69,12 @@ describe('synthesizeQwenChat (npm run synth)', () => {
       const t = first.result.templates[p.stackName];
       expect(t.Description.en).toContain(p.model.displayName);
       const [body] = t.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'];
-      expect(body).toContain(`WorkingDirectory=${p.model.app.directory}`);
+      expect(expandEmbeddedScripts(body.replace(/\$\{!/g, '${'))).toContain(`WorkingDirectory=${p.model.app.directory}`);
+      // the readable script beside the template is the one the instance runs
+      const readable = fs.readFileSync(path.join(first.dir, 'out', 'templates', p.templateFile.replace('.template.yaml', '.deploy-script.sh')), 'utf8');
+      expect(readable).toBe(expandEmbeddedScripts(body.replace(/\$\{!/g, '${')));
+      // and its size is reported
+      expect(first.result.scriptSizes[p.stackName].usedBytes).toBeLessThanOrEqual(8192);
     });
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import {
   checkBashSyntax, checkNginxSite, checkShellcheck, checkSystemdUnit, requireTool, unitDirective, verifyHtpasswd,
 } from '../../rehearsal/artifact-checks';
+import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
 import { renderedArtifacts } from './rendered-artifacts';
 
 const HAND_SITE = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'nginx', 'hand-site.conf'), 'utf8');
@@ -35,11 +36,15 @@ describe('tool harness (controls: each check can fail)', () => {
 describe('real tools on the rendered artifacts', () => {
   const a = renderedArtifacts();
 
-  test('bash -n and shellcheck -S warning on the resolved RunCommand script: no finding', () => {
+  test('bash -n on the resolved RunCommand script; bash -n and shellcheck -S warning on it with its script unpacked: no finding', () => {
+    // The header alone only decodes the values the unpacked script reads, so shellcheck reads the two together.
     expect(a.script.startsWith('#!/bin/bash\n')).toBe(true);
-    const n = checkBashSyntax(a.script);
+    expect(checkBashSyntax(a.script)).toMatchObject({ ok: true, output: '' });
+    const whole = expandEmbeddedScripts(a.script);
+    expect(whole).toContain('ds_on_exit() {');
+    const n = checkBashSyntax(whole);
     expect({ ok: n.ok, out: n.output }).toEqual({ ok: true, out: '' });
-    const sc = checkShellcheck(a.script);
+    const sc = checkShellcheck(whole);
     expect({ ok: sc.ok, out: sc.output }).toEqual({ ok: true, out: '' });
   });
 
@@ -50,8 +55,7 @@ describe('real tools on the rendered artifacts', () => {
 
   test('systemd-analyze verify on the rendered unit (ExecStart binary as a stand-in in a mount namespace)', () => {
     const r = checkSystemdUnit(a.unit, a.unitName);
-    console.log(`${r.command}\n${r.output || '(no findings)'}`);
-    expect({ ok: r.ok, out: r.output }).toEqual({ ok: true, out: expect.not.stringMatching(/\S/) });
+    expect({ ok: r.ok, out: r.output, command: r.command }).toEqual({ ok: true, out: expect.not.stringMatching(/\S/), command: r.command });
     expect(unitDirective(a.unit, 'ExecStart')).toBe('/usr/local/python3/bin/python3 app.py');
     expect(unitDirective(a.unit, 'WorkingDirectory')).toBe('/root/Qwen-14B-Chat-Demo');
   });

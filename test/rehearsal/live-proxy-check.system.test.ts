@@ -39,9 +39,6 @@ describe('live nginx with a stand-in upstream (own network namespace)', () => {
       site: a.site, sitePath: a.sitePath, htpasswdPath: a.htpasswdPath,
       userName: 'admin', password: 'Rendered-Secret-9', sseHoldMs: 2000,
     });
-    console.log(`live nginx on the rendered site: no creds ${report.noCredentials.status}, wrong pw ${report.wrongPassword.status}, `
-      + `right ${report.rightCredentials.status}, ws ${report.websocket.status} echo '${report.websocket.echoed}', `
-      + `SSE first event ${report.sse.firstEventMs} ms, end ${report.sse.endMs} ms`);
     expectProxyWorks(report, 2000);
   });
 });

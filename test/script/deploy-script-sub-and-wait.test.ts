@@ -3,12 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
 import { DeployScript, DeployScriptRunCommand, ScriptCommands, WaitConditionCallback } from '../../lib';
+import { ScriptEncoding } from '../../lib/script/deploy-script';
 
 function scriptWith(commands: string[]) {
   const app = new ros.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-sub-')), stackTraces: false });
   const stack = new ros.Stack(app, 'S');
   const callback = new WaitConditionCallback(stack, 'Signal');
-  return new DeployScript({ signal: callback }).addParts(new ScriptCommands({ description: 'step', commands }));
+  return new DeployScript({ signal: callback, encoding: ScriptEncoding.PLAIN }).addParts(new ScriptCommands({ description: 'step', commands }));
 }
 
 describe('DeployScript and Fn::Sub escaping', () => {
@@ -25,6 +26,7 @@ describe('DeployScript and Fn::Sub escaping', () => {
   test('the rendered preamble and trap have no nested ${', () => {
     const { body } = scriptWith(['true']).render();
     expect(body).not.toMatch(/\$\{[^}]*\$\{/);
+    expect(body).not.toMatch(/\$\{!?[a-z_]+:-[^}]*\$\{/);
   });
 });
 
@@ -35,6 +37,7 @@ describe('DeployScriptRunCommand and the wait', () => {
     const callback = new WaitConditionCallback(stack, 'Signal', { startupMarginSeconds: 10 });
     const script = new DeployScript({ signal: callback }).addParts(new ScriptCommands({ description: 'step', commands: ['true'] }));
     new DeployScriptRunCommand(stack, 'Run', { script, instanceIds: ['i-1'], timeoutMarginSeconds: 60 });
-    expect(() => app.synth()).toThrow(/the RunCommand may run 240s \(script budget 180s \+ timeoutMarginSeconds 60s\) but its signal is only waited for 190s/);
+    // budget: overhead 60 + signal delivery 360 + step 60 = 480; the wait: 480 + 10
+    expect(() => app.synth()).toThrow(/\[S\/Run\] DeployScriptRunCommand: the RunCommand may run 540s \(script budget 480s \+ timeoutMarginSeconds 60s\) but its signal is only waited for 490s/);
   });
 });

@@ -10,12 +10,12 @@ class FileSignal implements IScriptSignal {
   public readonly requiredCommands = [];
   constructor(private readonly file: string) {}
   public renderSignalFunction(): string {
-    return `qwen_signal() {\n  printf '%s %s\\n' "$1" "$2" >> '${this.file}'\n}`;
+    return `ds_signal() {\n  printf '%s %s\\n' "$1" "$2" >> '${this.file}'\n}`;
   }
   public bindScript(): void {}
 }
 
-/** Renders the script, undoes the Fn::Sub escaping (no variables here) and runs it with bash. */
+/** Renders the script, undoes the Fn::Sub escaping (no variables here) and runs it with bash (it unpacks itself with gzip). */
 function run(logFile: string, commands: string[]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-trap-'));
   const signals = path.join(dir, 'signals');
@@ -36,7 +36,7 @@ describe('DeployScript EXIT trap', () => {
 
   test('FAILURE is still sent when the log cannot be written (tee fails inside the trap)', () => {
     // The log path is a directory: every tee fails. Before `set +e` in the trap, errexit ended it
-    // before qwen_signal ran.
+    // before the signal function ran.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-trap-dir-'));
     const r = run(dir, ['false']);
     expect(r.signals).toBe("FAILURE 1/1 the step: step failed with exit code 1\n");

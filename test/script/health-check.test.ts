@@ -1,25 +1,56 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ScriptPhase } from '../../lib/script/deploy-script';
-import { HealthCheck, renderCurlCredentialsFunction } from '../../lib/script/health-check';
+import { HealthCheck, renderProbeFunction, renderWatchFunction } from '../../lib/script/health-check';
+import { renderCleanFunction } from '../../lib/script/private/runtime';
 import { ScriptValue } from '../../lib/script/script-value';
-import { esc, requireTool, runAsync, startServer, tmpDir } from './script-test-support';
+import { esc } from './script-test-support';
 
 const user = ScriptValue.fromToken('UserName', 'u');
 const password = ScriptValue.fromToken('Password', 'p', { secret: true });
 
-/** The EXACT lines of the curl-credentials function (as bash sees them, before Fn::Sub escaping). */
-const CURL_CREDENTIALS_FUNCTION = [
-  '# Print a curl config with a basic-auth header, for `curl -K -` (stdin, not argv).',
-  'qwen_curl_credentials() {',
-  '  local token',
-  '  token="$(printf \'%s:%s\' "${!1}" "${!2}" | base64 | tr -d \'\\n\')"',
-  '  printf \'header = "Authorization: Basic %s"\\n\' "$token"',
+/** The EXACT lines of ds_auth and ds_probe (as bash sees them). */
+const PROBE_FUNCTIONS = [
+  'ds_auth() {',
+  '  [ $# -eq 0 ] || printf \'header = "Authorization: Basic %s"\\n\' "$(printf \'%s:%s\' "${!1}" "${!2}" | base64 | tr -d \'\\n\')"',
+  '}',
+  'ds_probe() {',
+  '  local s t=$((SECONDS + $3))',
+  "  ds_w_st='' ds_w_x=0 ds_w_l=''",
+  '  while :; do',
+  '    s=$(ds_auth "${@:7}" | curl -sS -o /dev/null -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
+  '    [ "$s" != "$2" ] || break',
+  '    [ -z "$6" ] || ds_watch "$6"',
+  '    [ $SECONDS -lt $t ] || ds_fail "$1 answered $s, not $2, within $3s"',
+  '    sleep "$4"',
+  '  done',
+  '  ds_log "$1 answered $2"',
+  '}',
+].join('\n');
+
+/** The EXACT lines of ds_watch. */
+const WATCH_FUNCTION = [
+  'ds_watch() {',
+  "  local k v a='' st='' ex=0 n='' l",
+  "  while IFS='=' read -r k v; do",
+  '    case $k in Active*) a=$v ;; *Start*) st=$v ;; *Exit*) ex=$v ;; N*) n=$v ;; esac',
+  '  done < <(systemctl show -p ActiveState -p ExecMainStartTimestampMonotonic -p ExecMainExitTimestampMonotonic -p NRestarts "$1")',
+  '  [ -n "$st" ] || return 0',
+  '  [ -n "$ds_w_st" ] || ds_w_st=$st ds_w_n=$n',
+  '  [ "$st" = "$ds_w_st" ] || ds_w_st=$st ds_w_x=$((ds_w_x + 1))',
+  '  [ -z "$n" ] || [ $((n - ds_w_n)) -le $ds_w_x ] || ds_w_x=$((n - ds_w_n))',
+  '  k=$((ds_w_x + (ex >= st)))',
+  '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 3 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
+  '  l=${l%|}',
+  '  case $a:$k in',
+  '    failed:* | inactive:* | *:[2-9] | *:[1-9][0-9]*)',
+  '      ds_stop=$1',
+  '      ds_fail "$1 exited $k times (now $a); its last lines: $(ds_clean "${l:-none}" 300)" ;;',
+  '  esac',
+  '  [ "${l##*|}" = "$ds_w_l" ] || { ds_w_l=${l##*|}; ds_log "$1: $(ds_clean "$ds_w_l" 200)"; }',
   '}',
 ].join('\n');
 
 describe('HealthCheck', () => {
-  test('renderCommands without credentials (exact): bounded loop, qwen_fail with the figures', () => {
+  test('without credentials or a unit: one ds_probe line; budget = timeout + interval + probe timeout', () => {
     const h = new HealthCheck({ description: 'app answers', url: 'http://127.0.0.1:7860/' });
     expect(h.phase).toBe(ScriptPhase.HEALTH_CHECKS);
     expect(h.expectStatus).toBe(200);
@@ -27,115 +58,43 @@ describe('HealthCheck', () => {
     expect(h.budgetSeconds).toBe(1800 + 10 + 10);
     expect(h.values).toEqual([]);
     expect(h.requiredCommands).toEqual(['curl', 'sleep']);
-    expect(h.renderFunctions()).toBeUndefined();
-    expect(h.renderCommands()).toBe([
-      'qwen_deadline=$((SECONDS + 1800))',
-      'while :; do',
-      '  qwen_status="$(curl -sS -o /dev/null -w \'%{http_code}\' --max-time 10 \'http://127.0.0.1:7860/\' 2>/dev/null)" || qwen_status="000"',
-      '  [ "$qwen_status" = 200 ] && break',
-      '  if [ "$SECONDS" -ge "$qwen_deadline" ]; then',
-      '    qwen_fail "http://127.0.0.1:7860/ answered ${qwen_status}, not 200, within 1800s"',
-      '  fi',
-      '  sleep 10',
-      'done',
-      'qwen_log "http://127.0.0.1:7860/ answered 200"',
-    ].join('\n'));
+    expect(h.renderFunctions()).toBe(PROBE_FUNCTIONS);
+    expect(h.renderCommands()).toBe("ds_probe http://127.0.0.1:7860/ 200 1800 10 10 ''");
   });
 
-  test('renderCommands with credentials (exact): the credentials reach curl as a config on stdin (-K -)', () => {
+  test('with credentials: the variable names are passed, never their values', () => {
     const h = new HealthCheck({
       description: 'proxy', url: 'http://127.0.0.1:5000/', expectStatus: 401, timeoutSeconds: 60, intervalSeconds: 5, probeTimeoutSeconds: 3,
       credentials: { userName: user, password },
     });
     expect(h.values).toEqual([user, password]);
     expect(h.budgetSeconds).toBe(68);
-    expect(h.renderFunctions()).toBe(CURL_CREDENTIALS_FUNCTION);
-    expect(h.renderCommands()).toBe([
-      'qwen_deadline=$((SECONDS + 60))',
-      'while :; do',
-      '  qwen_status="$(qwen_curl_credentials user_name password | curl -sS -o /dev/null -w \'%{http_code}\' --max-time 3 -K - \'http://127.0.0.1:5000/\' 2>/dev/null)" || qwen_status="000"',
-      '  [ "$qwen_status" = 401 ] && break',
-      '  if [ "$SECONDS" -ge "$qwen_deadline" ]; then',
-      '    qwen_fail "http://127.0.0.1:5000/ answered ${qwen_status}, not 401, within 60s"',
-      '  fi',
-      '  sleep 5',
-      'done',
-      'qwen_log "http://127.0.0.1:5000/ answered 401"',
-    ].join('\n'));
-    // The secret's variable name is passed, never its expansion.
+    expect(h.requiredCommands).toEqual(['curl', 'sleep', 'base64', 'tr']);
+    expect(h.renderCommands()).toBe("ds_probe http://127.0.0.1:5000/ 401 60 5 3 '' user_name password");
     expect(h.renderCommands()).not.toContain('$password');
-    expect(h.renderCommands()).not.toContain('${password}');
   });
 
-  test('renderCurlCredentialsFunction (exact)', () => {
-    expect(renderCurlCredentialsFunction()).toBe(CURL_CREDENTIALS_FUNCTION);
+  test('watching a unit: the probe, ds_clean and ds_watch functions (exact)', () => {
+    const h = new HealthCheck({ description: 'app', url: 'http://127.0.0.1:7860/', watchUnit: 'tongyi.service' });
+    expect(h.watchUnit).toBe('tongyi.service');
+    expect(h.requiredCommands).toEqual(['curl', 'sleep', 'systemctl', 'journalctl', 'sed', 'tr']);
+    expect(h.renderCommands()).toBe('ds_probe http://127.0.0.1:7860/ 200 1800 10 10 tongyi.service');
+    expect(h.renderFunctions()).toBe([PROBE_FUNCTIONS, renderCleanFunction(), WATCH_FUNCTION].join('\n\n'));
+    expect(renderProbeFunction()).toBe(PROBE_FUNCTIONS);
+    expect(renderWatchFunction()).toBe(WATCH_FUNCTION);
   });
 
-  test('curl sends exactly user:password for names and passwords with quotes, backslashes, $ and backticks', async () => {
-    requireTool('curl', 'curl');
-    const server = await startServer();
-    try {
-      const dir = tmpDir();
-      const cases: [string, string][] = [
-        ['admin', 'Passw0rd!'],
-        ['ad"m\\in', 'p\\"a$s`w\\\\d'],
-        ['a.b@c', "it's {}[]:;<>,.?/~^&*()_-+=|#%"],
-      ];
-      for (const [u, p] of cases) {
-        const script = path.join(dir, 'probe.sh');
-        fs.writeFileSync(script, [
-          'set -euo pipefail',
-          renderCurlCredentialsFunction(),
-          'user_name="$(cat "$1")"',
-          'password="$(cat "$2")"',
-          'qwen_curl_credentials user_name password | curl -sS -o /dev/null -K - "$3"',
-        ].join('\n'));
-        fs.writeFileSync(path.join(dir, 'u'), u);
-        fs.writeFileSync(path.join(dir, 'p'), p);
-        const r = await runAsync('bash', [script, path.join(dir, 'u'), path.join(dir, 'p'), server.url]);
-        expect(r.stderr).toBe('');
-        expect(r.code).toBe(0);
-        const auth = server.requests[server.requests.length - 1].headers.authorization ?? '';
-        expect(auth).toMatch(/^Basic /);
-        expect(Buffer.from(auth.slice(6), 'base64').toString('utf8')).toBe(`${u}:${p}`);
-      }
-    } finally {
-      await server.close();
-    }
-  });
-
-  test('the loop is bounded: a URL that keeps answering 503 fails after the timeout with the figures', async () => {
-    requireTool('curl', 'curl');
-    const server = await startServer(() => ({ status: 503 }));
-    try {
-      const h = new HealthCheck({ description: 'd', url: server.url, timeoutSeconds: 2, intervalSeconds: 1, probeTimeoutSeconds: 2 });
-      const script = [
-        'set -euo pipefail',
-        'qwen_log() { echo "LOG $*"; }',
-        'qwen_fail() { echo "FAIL $1"; exit 7; }',
-        h.renderCommands(),
-      ].join('\n');
-      const r = await runAsync('bash', ['-c', script]);
-      expect(r.code).toBe(7);
-      expect(r.stdout).toContain(`FAIL ${server.url} answered 503, not 200, within 2s`);
-      expect(r.millis).toBeLessThan((h.budgetSeconds + 2) * 1000);
-      expect(server.requests.length).toBeGreaterThanOrEqual(2);
-    } finally {
-      await server.close();
-    }
-  });
-
-  test('a healthy URL passes on the first probe', async () => {
-    const server = await startServer(() => ({ status: 200 }));
-    try {
-      const h = new HealthCheck({ description: 'd', url: server.url, timeoutSeconds: 5 });
-      const r = await runAsync('bash', ['-c', ['set -euo pipefail', 'qwen_log() { echo "LOG $*"; }', 'qwen_fail() { exit 7; }', h.renderCommands()].join('\n')]);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toBe(`LOG ${server.url} answered 200\n`);
-      expect(server.requests).toHaveLength(1);
-    } finally {
-      await server.close();
-    }
+  test('ds_clean (exact)', () => {
+    expect(renderCleanFunction()).toBe([
+      'ds_clean() {',
+      '  local o',
+      "  o=$(printf %s \"$1\" | tr -c ' -~' ' ' | tr '{}' '()' | sed -r -e 's#//[^/@ ]+@#//<redacted>@#g' \\",
+      "    -e 's/((pass|secret|token|key|auth|cred)[a-z_]*[^:= ]{0,2} *[:=] *)[^ ,;&]+/\\1<redacted>/Ig' \\",
+      "    -e 's/[0-9a-f]{32,}/<redacted>/g; s/[A-Za-z0-9+=_-]{20,}/{&}/g; s/[{]([^0-9}]*|[^A-Z}]*|[^a-z}]*)[}]/\\1/g; s/[{][^}]*[}]/<redacted>/g')",
+      '  [ "${#o}" -le "$2" ] || o=...${o: -$2}',
+      '  printf %s "$o"',
+      '}',
+    ].join('\n'));
   });
 
   describe('validation', () => {
@@ -155,6 +114,10 @@ describe('HealthCheck', () => {
     ] as const)('%s %p', (prop, value) => {
       expect(() => new HealthCheck({ description: 'd', url: 'http://x/', [prop]: value }))
         .toThrow(new RegExp(`HealthCheck: ${prop} ${esc(String(value))} is not allowed: give a whole number of seconds from 1 to 43200`));
+    });
+
+    test.each([['tongyi'], ['-h.service'], ['a b.service'], ['network-online.target']])('watchUnit %p', (watchUnit) => {
+      expect(() => new HealthCheck({ description: 'd', url: 'http://x/', watchUnit })).toThrow(new RegExp(`HealthCheck: watchUnit '${esc(watchUnit)}' is not allowed`));
     });
   });
 });

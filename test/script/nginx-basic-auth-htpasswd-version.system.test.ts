@@ -25,7 +25,7 @@ function runStep(fakeUsage: string | undefined) {
   const step = nginx.parts[1].renderCommands();
   const script = [
     'set -euo pipefail',
-    'qwen_fail() { echo "FAIL: $1"; exit 1; }',
+    'ds_fail() { echo "FAIL: $1"; exit 1; }',
     'user_name=admin',
     'password=S3cret-pass',
     step,

@@ -1,55 +1,38 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ScriptPhase } from '../../lib/script/deploy-script';
 import { ScriptCommands, ScriptFile } from '../../lib/script/script-file';
 import { ScriptValue } from '../../lib/script/script-value';
-import { requireTool, run, tmpDir } from './script-test-support';
+import { renderWriteFunction } from '../../lib/script/private/shell';
 
 describe('ScriptFile', () => {
-  test('renderCommands: quoted heredoc to a temporary file, chmod, rename (exact)', () => {
+  test('renderCommands: ds_write with a quoted here-document (exact); the default mode 0644 is not repeated', () => {
     const f = new ScriptFile({ path: '/etc/demo/app.conf', content: 'a=$HOME\nb=`id`\n' });
     expect(f.phase).toBe(ScriptPhase.FILES);
     expect(f.mode).toBe('0644');
     expect(f.budgetSeconds).toBe(10);
     expect(f.values).toEqual([]);
-    expect(f.requiredCommands).toEqual(['install', 'cat', 'chmod', 'mv']);
+    expect(f.requiredCommands).toEqual(['install', 'dirname', 'cat', 'chmod', 'mv']);
     expect(f.description).toBe('write /etc/demo/app.conf');
+    expect(f.renderFunctions()).toBe(renderWriteFunction());
     expect(f.renderCommands()).toBe([
-      "install -d -m 0755 '/etc/demo'",
-      "cat > '/etc/demo/app.conf.qwen-chat-tmp' <<'QWEN_CHAT_EOF'",
+      "ds_write /etc/demo/app.conf <<'DS_EOF'",
       'a=$HOME',
       'b=`id`',
-      'QWEN_CHAT_EOF',
-      "chmod 0644 '/etc/demo/app.conf.qwen-chat-tmp'",
-      "mv -f '/etc/demo/app.conf.qwen-chat-tmp' '/etc/demo/app.conf'",
+      'DS_EOF',
     ].join('\n'));
+  });
+
+  test('ds_write (exact): a temporary file beside the target, the mode, a rename', () => {
+    expect(renderWriteFunction()).toBe('ds_write() { install -d -m 0755 "$(dirname "$1")"; cat > "$1.ds-tmp"; chmod "${2:-0644}" "$1.ds-tmp"; mv -f "$1.ds-tmp" "$1"; }');
   });
 
   test('content without a final newline gets one; a content line equal to the delimiter changes the delimiter', () => {
-    const f = new ScriptFile({ path: '/x/y', content: 'QWEN_CHAT_EOF\nlast', mode: '600' });
+    const f = new ScriptFile({ path: '/x/y', content: 'DS_EOF\nlast', mode: '600' });
     expect(f.renderCommands()).toBe([
-      "install -d -m 0755 '/x'",
-      "cat > '/x/y.qwen-chat-tmp' <<'QWEN_CHAT_EOF_1'",
-      'QWEN_CHAT_EOF',
+      "ds_write /x/y 600 <<'DS_EOF_1'",
+      'DS_EOF',
       'last',
-      'QWEN_CHAT_EOF_1',
-      "chmod 600 '/x/y.qwen-chat-tmp'",
-      "mv -f '/x/y.qwen-chat-tmp' '/x/y'",
+      'DS_EOF_1',
     ].join('\n'));
-  });
-
-  test('bash writes the content byte for byte, with the mode, and expands nothing', () => {
-    requireTool('bash', 'bash');
-    const dir = tmpDir();
-    const target = path.join(dir, 'sub', 'site.conf');
-    const content = 'map $http_upgrade $x {\n  "${HOME}" `id` $(id) \\n \'q\'\n}\nQWEN_CHAT_EOF\n';
-    const f = new ScriptFile({ path: target, content, mode: '0640' });
-    const r = run('bash', ['-euo', 'pipefail', '-c', f.renderCommands()]);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(fs.readFileSync(target, 'utf8')).toBe(content);
-    expect((fs.statSync(target).mode & 0o777).toString(8)).toBe('640');
-    expect(fs.existsSync(`${target}.qwen-chat-tmp`)).toBe(false);
   });
 
   test.each([

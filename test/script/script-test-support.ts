@@ -59,8 +59,9 @@ export function mimeBase64(value: string): string {
 }
 
 /**
- * What ROS makes of `Fn::Sub [body, map]` at deploy time, for a map whose values are
- * `Fn::Base64Encode` of the given plain values: `${Name}` -> the MIME base64 text, `${!x}` -> `${x}`.
+ * What ROS makes of `Fn::Sub [body, map]` at deploy time, for a map whose `<Name>Base64` values are
+ * `Fn::Base64Encode` of the given plain values (the others, such as CurlCli, as is):
+ * `${NameBase64}` -> the MIME base64 text, `${Name}` -> the value, `${!x}` -> `${x}`.
  */
 export function substituteBody(body: string, plainValues: { [subVariable: string]: string }): string {
   return parseSubBody(body).map((part) => {
@@ -68,7 +69,7 @@ export function substituteBody(body: string, plainValues: { [subVariable: string
     if (!(part.name in plainValues)) {
       throw new Error(`test setup: no value for ${part.raw}`);
     }
-    return mimeBase64(plainValues[part.name]);
+    return part.name.endsWith('Base64') ? mimeBase64(plainValues[part.name]) : plainValues[part.name];
   }).join('');
 }
 

@@ -1,5 +1,5 @@
 import * as ros from '@alicloud/ros-cdk-core';
-import { ScriptValue } from '../../lib/script/script-value';
+import { ScriptValue, ScriptValueEncoding } from '../../lib/script/script-value';
 import { newApp } from './script-test-support';
 
 describe('ScriptValue', () => {
@@ -11,6 +11,8 @@ describe('ScriptValue', () => {
     expect(v.subVariable).toBe('UserNameBase64');
     expect(v.quoted).toBe('"${user_name}"');
     expect(v.secret).toBe(false);
+    expect(v.encoding).toBe(ScriptValueEncoding.BASE64);
+    expect(v.maxBytes).toBe(1024);
     expect(ScriptValue.fromToken('CurlCli', 'x').shellName).toBe('curl_cli');
     expect(ScriptValue.fromToken('HTTPPort', 'x').shellName).toBe('http_port');
   });
@@ -44,12 +46,37 @@ describe('ScriptValue', () => {
   });
 
   test.each([
-    ['UserName', 'User'], ['X', '1x'], ['X', 'a-b'], ['X', 'qwen_stage'], ['X', 'a b'],
+    ['UserName', 'User'], ['X', '1x'], ['X', 'a-b'], ['X', 'ds_stage'], ['X', 'a b'],
   ])('shellName %p / %p is refused, naming the value', (name, shellName) => {
     expect(() => ScriptValue.fromToken(name, 'x', { shellName })).toThrow(new RegExp(`ScriptValue: shellName '${shellName}' is not allowed`));
   });
 
-  test('a default shell name in the reserved qwen_ namespace is refused', () => {
-    expect(() => ScriptValue.fromToken('QwenStage', 'x')).toThrow(/ScriptValue: shellName 'qwen_stage' is not allowed.*'qwen_'/);
+  test('a default shell name in the runtime\'s reserved ds_ namespace is refused', () => {
+    expect(() => ScriptValue.fromToken('DsStage', 'x')).toThrow(/ScriptValue: shellName 'ds_stage' is not allowed.*'ds_', which the script's runtime reserves/);
+    expect(ScriptValue.fromToken('QwenStage', 'x').shellName).toBe('qwen_stage');
+  });
+
+  test('ROS_GENERATED_LINE: the Fn::Sub variable is the name; the substituted size is maxBytes', () => {
+    const v = ScriptValue.fromToken('CurlCli', 'x', { encoding: ScriptValueEncoding.ROS_GENERATED_LINE, maxBytes: 700 });
+    expect(v.subVariable).toBe('CurlCli');
+    expect(v.maxSubstitutedBytes).toBe(700);
+  });
+
+  test.each([[1, 5], [3, 5], [30, 41], [57, 77], [58, 82], [1024, 1386]])('BASE64 of %p bytes substitutes at most %p bytes (MIME lines of 76)', (maxBytes, expected) => {
+    expect(ScriptValue.fromToken('X', 'x', { maxBytes }).maxSubstitutedBytes).toBe(expected);
+  });
+
+  test('maxBytes, encoding and secret ROS_GENERATED_LINE values are checked', () => {
+    expect(() => ScriptValue.fromToken('X', 'x', { maxBytes: 0 })).toThrow(/ScriptValue: maxBytes 0 of 'X' is not allowed/);
+    expect(() => ScriptValue.fromToken('X', 'x', { encoding: 'hex' as ScriptValueEncoding })).toThrow(/ScriptValue: encoding 'hex' of 'X' is not allowed/);
+    expect(() => ScriptValue.fromToken('X', 'x', { encoding: ScriptValueEncoding.ROS_GENERATED_LINE, secret: true })).toThrow(/ScriptValue: 'X' is secret and cannot use ScriptValueEncoding.ROS_GENERATED_LINE/);
+  });
+
+  test('a parameter cannot use ROS_GENERATED_LINE (its value could end the here-document)', () => {
+    const app = newApp();
+    const stack = new ros.Stack(app, 'S');
+    const p = new ros.RosParameter(stack, 'Name', { type: ros.RosParameterType.STRING });
+    expect(() => ScriptValue.fromParameter(p, { encoding: ScriptValueEncoding.ROS_GENERATED_LINE })).toThrow(/ScriptValue: parameter 'Name' cannot use ScriptValueEncoding.ROS_GENERATED_LINE/);
+    expect(ScriptValue.fromParameter(p, { maxBytes: 32 }).maxBytes).toBe(32);
   });
 });

@@ -1,9 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ScriptPhase } from '../../lib/script/deploy-script';
 import { ScriptCommands, ScriptFile } from '../../lib/script/script-file';
-import { RestartPolicy, SystemdService, SystemdServiceProps } from '../../lib/script/systemd-service';
-import { esc, requireTool, run, tmpDir } from './script-test-support';
+import { ScriptValue } from '../../lib/script/script-value';
+import { RESERVED_UNIT_NAMES, RestartPolicy, reservedUnitNameEntry, SystemdService, SystemdServiceProps } from '../../lib/script/systemd-service';
+import { esc } from './script-test-support';
 
 const BASE: SystemdServiceProps = {
   name: 'tongyi',
@@ -75,7 +74,7 @@ describe('SystemdService', () => {
     expect(unit).not.toMatch(/^Wants=/m);
   });
 
-  test('parts: the unit file (FILES), then daemon-reload, enable, restart (SERVICES) with budget timeoutSec + 30', () => {
+  test('parts: the unit file (FILES), then daemon-reload, reenable, restart (SERVICES) with budget timeoutSec + 30', () => {
     const s = new SystemdService({ ...BASE, timeoutSec: 50 });
     expect(s.unitName).toBe('tongyi.service');
     expect(s.unitPath).toBe('/etc/systemd/system/tongyi.service');
@@ -89,40 +88,81 @@ describe('SystemdService', () => {
     expect(start).toBeInstanceOf(ScriptCommands);
     expect(start.phase).toBe(ScriptPhase.SERVICES);
     expect(start.budgetSeconds).toBe(80);
-    expect(start.description).toBe('start service tongyi.service');
+    expect(start.description).toBe('start tongyi.service');
     expect(start.requiredCommands).toEqual(['systemctl']);
     expect(start.renderCommands()).toBe([
       'systemctl daemon-reload',
-      '# reenable, not enable: links left by a unit of the same name elsewhere (such as',
-      '# /lib/systemd/system) make systemd 219 refuse a plain enable.',
-      "systemctl reenable 'tongyi.service'",
-      "systemctl restart 'tongyi.service'",
+      'systemctl reenable tongyi.service',
+      'systemctl restart tongyi.service',
     ].join('\n'));
+    expect(s.environmentFile).toBeUndefined();
     expect(new SystemdService(BASE).parts[1].budgetSeconds).toBe(150);
   });
 
-  test('systemd-analyze verify accepts the rendered unit without a warning', () => {
-    requireTool('systemd-analyze', 'systemd');
-    const dir = tmpDir();
-    const s = new SystemdService({
-      name: 'qwen-chat-verify',
-      description: 'verify me',
-      execStart: ['/bin/sleep', '1000'],
-      workingDirectory: '/tmp',
-      environment: { PATH: '/usr/bin:/bin', GRADIO_SERVER_PORT: '7860' },
-    });
-    const file = path.join(dir, s.unitName);
-    fs.writeFileSync(file, s.renderUnit());
-    const r = run('systemd-analyze', ['verify', file]);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+  test('environmentValues: an EnvironmentFile= line in the unit, the values never in it; a FILES part writes the file (exact)', () => {
+    const key = ScriptValue.fromToken('ApiKey', 'k', { secret: true });
+    const mode = ScriptValue.fromToken('Mode', 'm');
+    const s = new SystemdService({ ...BASE, environment: { A: '1' }, environmentValues: { API_KEY: key, MODE: mode } });
+    expect(s.environmentFile).toBe('/etc/default/tongyi');
+    const unit = s.renderUnit();
+    expect(unit).toContain('Environment="A=1"\nEnvironmentFile=/etc/default/tongyi\nExecStart=');
+    expect(unit).not.toMatch(/API_KEY|MODE/);
+    expect(s.parts.map((p) => p.description)).toEqual(['write /etc/systemd/system/tongyi.service', 'write environment file /etc/default/tongyi', 'start tongyi.service']);
+    const envPart = s.parts[1];
+    expect(envPart.phase).toBe(ScriptPhase.FILES);
+    expect(envPart.values).toEqual([key, mode]);
+    expect(envPart.renderCommands()).toBe([
+      "install -d -m 0755 '/etc/default'",
+      "ds_env_tmp=$(mktemp '/etc/default/tongyi.XXXXXX')",
+      'chmod 0600 "$ds_env_tmp"',
+      'for ds_env in API_KEY=api_key MODE=mode; do',
+      '  ds_env_var=${ds_env#*=}',
+      '  ds_env_value=${!ds_env_var}',
+      '  case $ds_env_value in *$\'\\n\'*) rm -f "$ds_env_tmp"; ds_fail "the value of ${ds_env%%=*} has a line break; give it on one line" ;; esac',
+      '  printf \'%s="%s"\\n\' "${ds_env%%=*}" "$(printf %s "$ds_env_value" | sed \'s/[\\\\"`$]/\\\\&/g\')" >> "$ds_env_tmp"',
+      'done',
+      "mv -f \"$ds_env_tmp\" '/etc/default/tongyi'",
+    ].join('\n'));
+    // The secret's variable is read by name (indirect expansion), never as an argument.
+    expect(envPart.renderCommands()).not.toMatch(/\$\{?api_key\b/);
+    expect(new SystemdService({ ...BASE, environmentValues: { K: key }, environmentFile: '/etc/app/env' }).renderUnit()).toContain('EnvironmentFile=/etc/app/env\n');
   });
 
   describe('validation', () => {
     test.each([
-      ['tongyi.service'], ['a b'], ['a/b'], [''], ["a'b"],
-    ])('name %p', (name) => {
-      expect(() => new SystemdService({ ...BASE, name })).toThrow(new RegExp(`SystemdService: name '${name.replace(/\./g, '\\.')}' is not allowed`));
+      ['tongyi.service'], ['a b'], ['a/b'], [''], ["a'b"], ['-h'], ['--help'], ['.hidden'], ['a.b'], ['getty@tty1'], ['../etc'], ['x'.repeat(65)],
+    ])('name %p does not match the pattern', (name) => {
+      expect(() => new SystemdService({ ...BASE, name })).toThrow(new RegExp(`SystemdService: name '${esc(name)}' is not allowed: give the unit name without '\\.service': a letter or digit`));
+    });
+
+    test.each([
+      ['sshd', 'sshd'], ['dbus', 'dbus'], ['systemd-journald', 'systemd-*'], ['systemd-resolved', 'systemd-*'], ['network', 'network*'],
+      ['NetworkManager', 'NetworkManager*'], ['networking', 'network*'], ['crond', 'crond'], ['cron', 'cron'], ['rsyslog', 'rsyslog'],
+      ['aliyun', 'aliyun*'], ['AliYunDun', 'AliYunDun*'], ['AliYunDunUpdate', 'AliYunDun*'], ['aegis', 'aegis'], ['cloudmonitor', 'cloudmonitor'],
+      ['chronyd', 'chronyd'], ['nginx', 'nginx'], ['NGINX', 'nginx'], ['cloud-init', 'cloud-init*'], ['docker', 'docker'], ['nvidia-persistenced', 'nvidia-*'],
+      ['getty', 'getty*'], ['multi-user', 'multi-user'], ['default', 'default'], ['firewalld', 'firewalld'],
+    ])('name %p is refused as a system or agent unit (%s)', (name, entry) => {
+      expect(reservedUnitNameEntry(name)).toBe(entry);
+      expect(() => new SystemdService({ ...BASE, name })).toThrow(new RegExp(`SystemdService: name '${esc(name)}' is not allowed: it is .*(unit|'${esc(entry)}' family).*the system or a cloud agent runs.*give the app its own name`));
+    });
+
+    test.each([['tongyi'], ['qwen-chat'], ['app_1'], ['sshd-tunnel-demo2'], ['my-nginx-app']])('name %p is accepted', (name) => {
+      expect(reservedUnitNameEntry(name)).toBeUndefined();
+      expect(new SystemdService({ ...BASE, name }).unitName).toBe(`${name}.service`);
+    });
+
+    test('every reserved entry is a name or a prefix the pattern could otherwise accept', () => {
+      for (const entry of RESERVED_UNIT_NAMES) {
+        expect({ entry, ok: /^[A-Za-z0-9][A-Za-z0-9_-]*\*?$/.test(entry) }).toEqual({ entry, ok: true });
+      }
+    });
+
+    test('environmentValues: names, clashes with environment, not a ScriptValue, the file path', () => {
+      const v = ScriptValue.fromToken('X', 'x');
+      expect(() => new SystemdService({ ...BASE, environmentValues: { '1X': v } })).toThrow(/SystemdService: environmentValues name '1X' is not allowed/);
+      expect(() => new SystemdService({ ...BASE, environment: { X: 'a' }, environmentValues: { X: v } })).toThrow(/SystemdService: environment variable 'X' is set in both environment and environmentValues/);
+      expect(() => new SystemdService({ ...BASE, environmentValues: { X: 'plain' as unknown as ScriptValue } })).toThrow(/SystemdService: environmentValues 'X' is not a ScriptValue/);
+      expect(() => new SystemdService({ ...BASE, environmentValues: { X: v }, environmentFile: 'etc/x' })).toThrow(/SystemdService: environmentFile 'etc\/x' is not allowed/);
     });
 
     test.each([[''], ['100% ready'], ['a\nb'], ['back\\slash']])('description %p', (description) => {

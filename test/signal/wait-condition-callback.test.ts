@@ -4,23 +4,27 @@ import { DeployScript } from '../../lib/script/deploy-script';
 import { DeployScriptRunCommand } from '../../lib/script/deploy-script-run-command';
 import { HealthCheck } from '../../lib/script/health-check';
 import { ScriptCommands } from '../../lib/script/script-file';
+import { ScriptValueEncoding } from '../../lib/script/script-value';
 import { renderSignalFunction, WaitConditionCallback, WaitConditionCallbackProps } from '../../lib/signal/wait-condition-callback';
 import { newApp, synthTemplate } from '../script/script-test-support';
 
-/** The signal function, exact (bash as it runs, before Fn::Sub escaping). */
+/** The signal function, exact (bash as it runs). */
 const SIGNAL_FUNCTION = [
-  "# Send SUCCESS or FAILURE to the WaitCondition through the handle's CurlCli.",
-  'qwen_signal() {',
-  '  local status="$1" reason body',
-  "  reason=\"$(printf '%s' \"$2\" | tr -c 'A-Za-z0-9 _.,:/=()+-' '_' | cut -c1-200)\"",
-  '  body="$(printf \'{"status": "%s", "reason": "%s", "data": "%s"}\' "$status" "$reason" "$reason")"',
-  '  if [ -z "${curl_cli:-}" ]; then',
-  '    qwen_log "cannot send ${status}: the CurlCli value is empty"',
-  '    return 1',
-  '  fi',
-  '  printf \'%s\' "$body" | eval "${curl_cli} -f --retry 3 --retry-delay 5 --retry-max-time 60 --max-time 30 -sS -d @-"',
-  '  echo',
-  '  qwen_log "sent ${status} signal: ${reason}"',
+  'ds_signal() {',
+  '  local r c e t=$((SECONDS + 300)) d=2',
+  "  r=$(printf %s \"$2\" | tr -c ' -~' ' ' | cut -c1-400 | sed 's/[\\\\\"]/\\\\&/g')",
+  '  while :; do',
+  '    e=0',
+  '    c=$(printf \'{"status": "%s", "reason": "%s", "data": "%s"}\' "$1" "$r" "$r" |',
+  '      eval "$curl_cli -sS -o /dev/null -w \'%{http_code}\' --connect-timeout 10 --max-time 30 -d @-") || e=$?',
+  '    case $e:$c in',
+  '      0:2??) ds_log "signal $1 delivered"; return 0 ;;',
+  '      0:5??|0:408|0:429|[67]:*|28:*|35:*|5[256]:*) [ $SECONDS -lt $t ] || break; sleep $d; [ $d -ge 30 ] || d=$((d * 2)) ;;',
+  '      *) break ;;',
+  '    esac',
+  '  done',
+  '  ds_log "signal $1 NOT delivered (curl exit $e, HTTP $c): the WaitCondition waits for its timeout"',
+  '  return 1',
   '}',
 ].join('\n');
 
@@ -36,29 +40,35 @@ function fixture(props: WaitConditionCallbackProps = {}, healthTimeout = 100) {
 }
 
 describe('WaitConditionCallback', () => {
-  test('renderSignalFunction (exact), the same as the exported function', () => {
+  test('renderSignalFunction (exact), the same as the exported function; the bound follows deliveryTimeoutSeconds', () => {
     expect(renderSignalFunction()).toBe(SIGNAL_FUNCTION);
     expect(fixture().cb.renderSignalFunction()).toBe(SIGNAL_FUNCTION);
+    const short = fixture({ deliveryTimeoutSeconds: 20 }).cb;
+    expect(short.renderSignalFunction()).toBe(SIGNAL_FUNCTION.replace('SECONDS + 300', 'SECONDS + 20'));
+    expect(short.deliverySeconds).toBe(20 + 60);
   });
 
   test('template: a handle and a wait on it; Timeout = script budget + startup margin; Count', () => {
     const { app, stack, cb, script } = fixture({ count: 2, startupMarginSeconds: 300 });
-    expect(script.budgetSeconds).toBe(120 + 40 + 110);
-    expect(cb.timeoutSeconds).toBe(270 + 300);
+    // overhead 60 + signal delivery (300 + 60) + step 40 + health check 110
+    expect(script.budgetSeconds).toBe(60 + 360 + 40 + 110);
+    expect(cb.timeoutSeconds).toBe(570 + 300);
     const t = synthTemplate(app, stack);
     expect(t.Resources).toMatchObject({
       WaitConditionHandle: { Type: 'ALIYUN::ROS::WaitConditionHandle' },
-      WaitCondition: { Type: 'ALIYUN::ROS::WaitCondition', Properties: { Handle: { Ref: 'WaitConditionHandle' }, Count: 2, Timeout: 570 } },
+      WaitCondition: { Type: 'ALIYUN::ROS::WaitCondition', Properties: { Handle: { Ref: 'WaitConditionHandle' }, Count: 2, Timeout: 870 } },
     });
     expect(t.Resources.WaitCondition.DependsOn).toBeUndefined();
   });
 
-  test('the script reads CurlCli from the handle, base64-encoded, as $curl_cli', () => {
+  test('the script reads CurlCli from the handle, as ROS writes it (a here-document line), as $curl_cli', () => {
     const { cb, stack } = fixture();
     expect(cb.values).toHaveLength(1);
     expect(cb.values[0].name).toBe('CurlCli');
     expect(cb.values[0].shellName).toBe('curl_cli');
     expect(cb.values[0].secret).toBe(false);
+    expect(cb.values[0].encoding).toBe(ScriptValueEncoding.ROS_GENERATED_LINE);
+    expect(cb.values[0].maxBytes).toBe(1024);
     expect(stack.resolve(cb.values[0].token)).toEqual({ 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] });
     expect(cb.requiredCommands).toEqual(['curl']);
   });
@@ -109,17 +119,27 @@ describe('WaitConditionCallback', () => {
       expect(() => new DeployScript({ signal: cb })).toThrow(/WaitConditionCallback 'S\/Signal': already bound to another DeployScript/);
     });
 
-    test('a callback no script uses throws at synth', () => {
+    test('a callback no script uses fails synth once, naming the construct', () => {
       const app = newApp();
       const stack = new ros.Stack(app, 'S');
       new WaitConditionCallback(stack, 'Signal');
-      expect(() => synthTemplate(app, stack)).toThrow(/WaitConditionCallback 'S\/Signal': no DeployScript uses this callback as its signal/);
+      let message = '';
+      try {
+        synthTemplate(app, stack);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toBe("Validation failed with the following errors:\n  [S/Signal] WaitConditionCallback 'S/Signal': no DeployScript uses this callback as its signal; pass it as DeployScriptProps.signal.");
     });
 
-    test('a wait timeout over 43200 s throws at synth, with the figures', () => {
-      const { app, stack } = fixture({}, 43000);
-      // budget = 120 + 40 + 43010 = 43170; + 900 = 44070
-      expect(() => synthTemplate(app, stack)).toThrow(/WaitConditionCallback 'S\/Signal': the wait would need 44070s \(script budget 43170s \+ startupMarginSeconds 900s\), but ROS allows 1 to 43200s/);
+    test('a wait timeout over 43200 s fails synth, with the figures', () => {
+      const { app, stack } = fixture({}, 42700);
+      // budget = 60 + 360 + 40 + 42710 = 43170; + 900 = 44070
+      expect(() => synthTemplate(app, stack)).toThrow(/\[S\/Signal\] WaitConditionCallback 'S\/Signal': the wait would need 44070s \(script budget 43170s \+ startupMarginSeconds 900s\), but ROS allows 1 to 43200s/);
+    });
+
+    test.each([[-1], [3601], [2.5]])('deliveryTimeoutSeconds %p', (v) => {
+      expect(() => fixture({ deliveryTimeoutSeconds: v })).toThrow(new RegExp(`WaitConditionCallback: deliveryTimeoutSeconds ${String(v).replace('.', '\\.')} is not allowed`));
     });
   });
 });

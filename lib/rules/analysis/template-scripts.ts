@@ -5,6 +5,7 @@
 import { TemplateDocument } from '../../ros/template';
 import { collectReferences, intrinsicName, referencedParameters } from '../../ros/intrinsics';
 import { parseSubBody, splitAttributeName, subArguments } from '../../ros/sub';
+import { expandEmbeddedScripts } from '../../ros/script-encoding';
 import { marker, markerIndex, parseShell, ParsedShell, ShellCommand, ShellWord, lineOf } from './shell-lexer';
 
 /** A deploy-time value inside a script. */
@@ -108,7 +109,9 @@ export function templateScripts(template: TemplateDocument): TemplateScript[] {
         }
       }
       const ctx: RenderContext = { template, placeholders: [], index: new Map(), resource, decoded: false };
-      let text = renderScript(ctx, value, true);
+      // A script embedded as gzip + base64 (DeployScript's default, lib/ros/script-encoding.ts) is checked
+      // as the text bash runs.
+      let text = expandEmbeddedScripts(renderScript(ctx, value, true));
       if (ctx.decoded) encoding = 'base64-decoded';
       const commandParameters: CommandParameter[] = [];
       if (property === 'CommandContent' && isTrue(props.EnableParameter)) {

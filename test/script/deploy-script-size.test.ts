@@ -1,0 +1,40 @@
+import * as ros from '@alicloud/ros-cdk-core';
+import { QWEN_CHAT_PRESETS } from '../../lib/qwen-chat/presets';
+import { QwenChatStack } from '../../lib/qwen-chat/qwen-chat-stack';
+import { ScriptCommands } from '../../lib/script/script-file';
+import { newApp, synthTemplate } from './script-test-support';
+
+/**
+ * Issue 11, "room in the script": the stock stack's RunCommand content takes at most 8 KB of the 16 KB
+ * limit (after base64, with the reserve for the substituted values), leaving at least 6 KB for users' parts.
+ */
+describe('deploy script size of every preset', () => {
+  test.each(QWEN_CHAT_PRESETS.map((p) => [p.stackName, p] as const))('%s: at most 8192 bytes used, at least 6144 left', (_name, preset) => {
+    const stack = new QwenChatStack(newApp(), preset.stackName, { model: preset.model });
+    const size = stack.runCommand.contentSize();
+    expect({ used: size.usedBytes <= 8192, left: size.leftBytes >= 6144, size }).toEqual({ used: true, left: true, size });
+    expect(size.limitBytes).toBe(16384);
+    // CurlCli (1024 bytes as ROS writes it), UserName (32 bytes) and Password (30 bytes) as MIME base64.
+    expect(size.reserveBytes).toBe((1024 - '${CurlCli}'.length) + (45 - '${UserNameBase64}'.length) + (41 - '${PasswordBase64}'.length));
+  });
+
+  test('a user\'s own steps fit in the room left: a step with 4 KB of random letters still synthesizes', () => {
+    const app = newApp();
+    const stack = new QwenChatStack(app, 'QwenChatStack');
+    let x = 7;
+    const noise = Array.from({ length: 4096 }, () => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return String.fromCharCode(97 + (x % 26));
+    }).join('');
+    stack.script.addParts(new ScriptCommands({ description: 'my step', commands: [`: ${noise}`] }));
+    expect(() => synthTemplate(app, stack)).not.toThrow();
+    expect(stack.runCommand.contentSize().leftBytes).toBeGreaterThan(0);
+  });
+});
+
+test('the measured stack includes the issue 11 parts (pre-flight checks, crash watch)', () => {
+  // guard against measuring a stack without the issue 11 parts
+  const stack = new QwenChatStack(new ros.App({ outdir: newApp().outdir }), 'S');
+  expect(stack.script.render().readable).toContain("ds_step '1/9 pre-flight checks'");
+  expect(stack.script.render().readable).toContain('ds_probe http://127.0.0.1:7860/ 200 1800 10 10 tongyi.service');
+});
