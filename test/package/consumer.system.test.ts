@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { packTarball, ROOT, run } from './support/package-copy';
+import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
 
 /**
  * examples/chatglm3-service installs the packed tarball (as a user would, not a path import),
@@ -68,14 +69,16 @@ describe('consumer example: chatglm3-service', () => {
   test('the deploy script runs the app on 7861 behind nginx on 8000, with values through a Base64 map', () => {
     const [cmd] = ofType('ALIYUN::ECS::RunCommand');
     const [body, variables] = cmd.Properties.CommandContent['Fn::Sub'];
-    expect(body).toMatch(/GRADIO_SERVER_PORT=7861/);
-    expect(body).toMatch(/proxy_pass http:\/\/127\.0\.0\.1:7861;/);
-    expect(body).toMatch(/listen 8000;/);
-    expect(body).toMatch(/chatglm3\.service/);
-    expect(Object.keys(variables).sort()).toEqual(['CurlCliBase64', 'PasswordBase64', 'UserNameBase64']);
+    // The script is gzip+base64 behind the header that decodes the values: read it unpacked.
+    const script = expandEmbeddedScripts(body.replace(/\$\{!/g, '${'));
+    expect(script).toMatch(/GRADIO_SERVER_PORT=7861/);
+    expect(script).toMatch(/proxy_pass http:\/\/127\.0\.0\.1:7861;/);
+    expect(script).toMatch(/listen 8000;/);
+    expect(script).toMatch(/chatglm3\.service/);
+    expect(Object.keys(variables).sort()).toEqual(['CurlCli', 'PasswordBase64', 'UserNameBase64']);
     expect(variables.UserNameBase64).toEqual({ 'Fn::Base64Encode': { Ref: 'UserName' } });
     expect(variables.PasswordBase64).toEqual({ 'Fn::Base64Encode': { Ref: 'Password' } });
-    expect(variables.CurlCliBase64).toEqual({ 'Fn::Base64Encode': { 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] } });
+    expect(variables.CurlCli).toEqual({ 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] });
     expect(cmd.Properties.InstanceIds).toEqual({ 'Fn::GetAtt': ['EcsInstanceGroup', 'InstanceIds'] });
   });
 
