@@ -159,8 +159,10 @@ export function renderProbeFunction(): string {
  * seen as a new ExecMainStartTimestampMonotonic; a current run that has exited (its exit timestamp
  * at or after its start) counts too; NRestarts, where systemd has it, corrects a count that missed
  * a restart between two calls. At the second exit, or when systemd no longer restarts the unit
- * (ActiveState failed or inactive), the step fails with the unit's last three journal lines
- * (`_SYSTEMD_UNIT=`: the app's own output, not systemd's messages about it), and `ds_stop` makes the
+ * (ActiveState failed or inactive), the step fails with the unit's last five journal lines, of
+ * which the reason keeps the last 300 characters (`_SYSTEMD_UNIT=`: the app's own output, not
+ * systemd's messages about it; a restart that printed before the watch saw the exit adds its first
+ * lines after the error), and `ds_stop` makes the
  * EXIT trap stop the unit after the FAILURE signal. `systemctl show -p` is given once per property
  * (the comma form is newer than systemd 219); a property systemd does not know is not printed.
  */
@@ -176,7 +178,7 @@ export function renderWatchFunction(): string {
     '  [ "$st" = "$ds_w_st" ] || ds_w_st=$st ds_w_x=$((ds_w_x + 1))',
     '  [ -z "$n" ] || [ $((n - ds_w_n)) -le $ds_w_x ] || ds_w_x=$((n - ds_w_n))',
     '  k=$((ds_w_x + (ex >= st)))',
-    '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 3 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
+    '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 5 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
     '  l=${l%|}',
     '  case $a:$k in',
     '    failed:* | inactive:* | *:[2-9] | *:[1-9][0-9]*)',

@@ -66,7 +66,8 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     const r = await runRehearsal({ script: DEPLOYMENT.script, app: AppStandIn.CRASHING, systemdVersion, secrets: [PASSWORD] });
     expectRehearsal(r, () => {
       expect(r.signals.map((s) => s.status)).toEqual(['FAILURE']);
-      expect(r.signals[0].reason).toMatch(/^7\/9 the app answers on 127\.0\.0\.1:7860: tongyi\.service exited 2 times \(now \w+\); its last lines: .*ModuleNotFoundError: No module named 'rehearsal_missing_module_42'$/);
+      // the error line, and perhaps the first line of the restart that began before the watch saw the exit
+      expect(r.signals[0].reason).toMatch(/^7\/9 the app answers on 127\.0\.0\.1:7860: tongyi\.service exited [2-9] times \(now \w+\); its last lines: .*ModuleNotFoundError: No module named 'rehearsal_missing_module_42'(\|loading the model \(stand-in\))?$/);
       expect(r.signals[0].atMs - firstExitMs(r)).toBeLessThan(180000);
       expect(r.systemctlCalls[r.systemctlCalls.length - 1]).toBe('systemctl stop tongyi.service');
       // while it loaded, its latest line went to the deploy log

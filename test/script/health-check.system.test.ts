@@ -95,7 +95,7 @@ function watch(states: UnitState[], journal: string[]): { code: number | null; o
     `d=${dir}`,
     'if [ "$1" = show ]; then i=$(cat "$d/count" 2>/dev/null || echo 0); echo $((i + 1)) > "$d/count"; cat "$d/state$i"; fi',
   ].join('\n'), { mode: 0o755 });
-  fs.writeFileSync(path.join(bin, 'journalctl'), `#!/bin/bash\n[ "$1" = _SYSTEMD_UNIT=app.service ] || exit 3\ntail -n 3 ${dir}/journal\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'journalctl'), `#!/bin/bash\n[ "$1" = _SYSTEMD_UNIT=app.service ] || exit 3\n[ "$2 $4 $5" = '-n -o cat' ] || exit 4\ntail -n "$3" ${dir}/journal\n`, { mode: 0o755 });
   const script = [
     RUNTIME,
     renderCleanFunction(),

@@ -38,7 +38,7 @@ const WATCH_FUNCTION = [
   '  [ "$st" = "$ds_w_st" ] || ds_w_st=$st ds_w_x=$((ds_w_x + 1))',
   '  [ -z "$n" ] || [ $((n - ds_w_n)) -le $ds_w_x ] || ds_w_x=$((n - ds_w_n))',
   '  k=$((ds_w_x + (ex >= st)))',
-  '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 3 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
+  '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 5 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
   '  l=${l%|}',
   '  case $a:$k in',
   '    failed:* | inactive:* | *:[2-9] | *:[1-9][0-9]*)',
