@@ -50,7 +50,7 @@ describe('NginxHealthEndpoint', () => {
     expect(h.renderSite()).toContain('        proxy_pass http://127.0.0.1:7860/health;\n');
     expect(h.parts[1].renderCommands()).toContain('nginx -V 2>&1 | grep -q -- --with-http_auth_request_module');
     expect(h.parts[2].renderCommands()).toContain('systemctl reload nginx || systemctl restart nginx');
-    expect(h.parts[3].renderCommands()).toContain("'http://127.0.0.1:8009/ready'");
+    expect(h.parts[3].renderCommands()).toContain('ds_probe http://127.0.0.1:8009/ready 200 ');
   });
 
   test.each([
