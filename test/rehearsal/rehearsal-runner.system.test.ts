@@ -70,8 +70,8 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
       expect(r.signals[0].reason).toMatch(/^7\/9 the app answers on 127\.0\.0\.1:7860: tongyi\.service exited [2-9] times \(now \w+\); its last lines: .*ModuleNotFoundError: No module named 'rehearsal_missing_module_42'(\|loading the model \(stand-in\))?$/);
       expect(r.signals[0].atMs - firstExitMs(r)).toBeLessThan(180000);
       expect(r.systemctlCalls[r.systemctlCalls.length - 1]).toBe('systemctl stop tongyi.service');
-      // while it loaded, its latest line went to the deploy log
-      expect(r.deployLog).toContain("tongyi.service: ModuleNotFoundError: No module named 'rehearsal_missing_module_42'\n");
+      // while it loaded, its latest line went to the deploy log (which line depends on when the probe looked)
+      expect(r.deployLog).toMatch(/tongyi\.service: (loading the model \(stand-in\)|ModuleNotFoundError: No module named 'rehearsal_missing_module_42')\n/);
       expect(r.deployLog).toMatch(/signal FAILURE delivered\n$/);
     });
   });
