@@ -303,7 +303,7 @@ export class QwenChatStack extends ros.Stack {
     this.proxy = props.proxy?.provideProxy(this) ?? new NginxBasicAuth({
       // Both patterns allow ASCII only: MaxLength is the most bytes (for the RunCommand size check).
       userName: ScriptValue.fromParameter(p.userName, { maxBytes: 32 }),
-      password: ScriptValue.fromParameter(p.password, { maxBytes: 30 }),
+      password: ScriptValue.fromParameter(p.password, { maxBytes: PASSWORD_MAX_LENGTH }),
       listenPort,
       upstreamPort: model.app.port,
       proxyCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
