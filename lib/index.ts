@@ -18,12 +18,14 @@ export type { ScriptCommandsProps, ScriptFileProps } from './script/script-file'
 export { RestartPolicy, SystemdService } from './script/systemd-service';
 export type { SystemdServiceProps } from './script/systemd-service';
 export { HealthCheck } from './script/health-check';
-export type { HealthCheckCredentials, HealthCheckProps } from './script/health-check';
+export type { HealthCheckCredentials, HealthCheckProps, HealthCheckRequest } from './script/health-check';
 export { PreflightChecks } from './script/preflight-checks';
 export type { DiskRequirement, PortRequirement, PreflightChecksProps } from './script/preflight-checks';
 export { NginxBasicAuth, PasswordHash } from './script/nginx-basic-auth';
 export type { NginxBasicAuthProps } from './script/nginx-basic-auth';
 export type { IServiceProxy } from './script/service-proxy';
+export { API_KEY_PATTERN, NginxApiKey } from './script/nginx-api-key';
+export type { NginxApiKeyProps } from './script/nginx-api-key';
 export { DeployScriptRunCommand } from './script/deploy-script-run-command';
 export type { ContentSize, DeployScriptRunCommandProps } from './script/deploy-script-run-command';
 
@@ -82,6 +84,8 @@ export { COMPLETION_BODY_PATTERN, TORCH_VERSION, VLLM_VERSION, VllmFlagValue, Vl
 export type { VllmServerProps } from './serving/vllm-server';
 export { GradioCheckpointDemo, GradioStudioDemo } from './serving/gradio-demo';
 export type { GradioCheckpointDemoProps, GradioStudioDemoProps } from './serving/gradio-demo';
+export { ModelServerDeployment } from './serving/model-server-parts';
+export type { ModelServerDeploymentProps } from './serving/model-server-parts';
 
 // Images: where an image keeps what the deploy script relies on.
 export { ImageLayout } from './image/image-layout';
@@ -141,10 +145,27 @@ export type {
 } from './qwen-chat/qwen-chat-stack';
 export { QWEN_CHAT_PRESETS, addQwenChatStacks } from './qwen-chat/presets';
 export type { QwenChatPreset } from './qwen-chat/presets';
-export { synthesizeQwenChat } from './qwen-chat/synth';
+export { qwenChatServiceEntries, synthesizeQwenChat } from './qwen-chat/synth';
 export type { SynthesizeQwenChatOptions, SynthesizedQwenChat } from './qwen-chat/synth';
 export { qwenChatServicePackage } from './qwen-chat/service-package';
 export type { QwenChatServicePackageProps } from './qwen-chat/service-package';
 export { qwenChatImageLayout } from './qwen-chat/image-layout';
 export { renderImageBuildScript } from './qwen-chat/image-build-script';
+
+// The Qwen API product: an OpenAI-compatible API (vLLM) with an API key, its presets, service package and image build.
+export { API_KEY_PARAMETER_PATTERN, QwenApiStack } from './qwen-api/qwen-api-stack';
+export type { QwenApiParameters, QwenApiStackProps } from './qwen-api/qwen-api-stack';
+export { QWEN_API_PRESETS, addQwenApiStacks } from './qwen-api/presets';
+export type { QwenApiPreset } from './qwen-api/presets';
+export { qwenApiServiceEntries, synthesizeQwenApi } from './qwen-api/synth';
+export type { SynthesizeQwenApiOptions } from './qwen-api/synth';
+export { UBUNTU_22_04_SOURCE_IMAGE, qwenApiServicePackage } from './qwen-api/service-package';
+export type { QwenApiServicePackageProps } from './qwen-api/service-package';
+export { qwenApiImageLayout } from './qwen-api/image-layout';
+export {
+  MODELSCOPE_VERSION, VLLM_DRIVER_PACKAGES, VLLM_IMAGE_BUILD_SCRIPT_PARAMETERS, VLLM_MIN_CUDA, VLLM_MIN_GLIBC, VLLM_OS_BASE, renderVllmImageBuildScript,
+} from './qwen-api/image-build-script';
+export type { VllmImageBuildScriptProps } from './qwen-api/image-build-script';
+export { synthesizeServices } from './computenest/synthesize-services';
+export type { ServiceStackEntry, SynthesizedServices } from './computenest/synthesize-services';
 export type { ImageBuildScriptProps, PinnedDownload } from './qwen-chat/image-build-script';

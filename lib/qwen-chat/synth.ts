@@ -1,10 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
 import { qwenChatServicePackage } from './service-package';
-import { writeServiceFolder } from '../computenest/write-service-folder';
+import { ServiceStackEntry, synthesizeServices } from '../computenest/synthesize-services';
 import { ContentSize } from '../script/deploy-script-run-command';
-import { templateToYaml } from '../ros/yaml';
 import { addQwenChatStacks, QWEN_CHAT_PRESETS } from './presets';
 
 /** Options for {@link synthesizeQwenChat}. */
@@ -28,40 +25,22 @@ export interface SynthesizedQwenChat {
   readonly scriptSizes: { readonly [stackName: string]: ContentSize };
 }
 
+/** The chat presets as entries for {@link synthesizeServices}, their stacks added to `app`. */
+export function qwenChatServiceEntries(app: ros.App): ServiceStackEntry[] {
+  return addQwenChatStacks(app).map((stack, i) => ({
+    stack,
+    templateFile: QWEN_CHAT_PRESETS[i].templateFile,
+    script: stack.script,
+    runCommand: stack.runCommand,
+    servicePackage: (template: any) => qwenChatServicePackage({ template, model: QWEN_CHAT_PRESETS[i].model, osBase: stack.osBase }),
+  }));
+}
+
 /**
- * Synthesize every preset stack into a cloud assembly and write each template as YAML. Two runs
- * give byte-identical files.
+ * Synthesize every chat preset stack into a cloud assembly and write each template as YAML, its
+ * deploy script and its service folder. Two runs give byte-identical files.
  */
 export function synthesizeQwenChat(options: SynthesizeQwenChatOptions): SynthesizedQwenChat {
   const app = new ros.App({ outdir: options.assemblyDir, stackTraces: false, treeMetadata: false });
-  const stacks = addQwenChatStacks(app);
-  const assembly = app.synth();
-  const templatesDir = path.join(options.outDir, 'templates');
-  fs.mkdirSync(templatesDir, { recursive: true });
-  const templates: { [stackName: string]: any } = {};
-  const files: string[] = [];
-  const scriptSizes: { [stackName: string]: ContentSize } = {};
-  stacks.forEach((stack, i) => {
-    const template = assembly.getStackArtifact(stack.artifactId).template;
-    templates[stack.stackName] = template;
-    const file = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile);
-    fs.writeFileSync(path.join(options.outDir, file), templateToYaml(template));
-    files.push(file);
-    // The deploy script as the instance runs it, readable, beside the template.
-    const script = path.join('templates', QWEN_CHAT_PRESETS[i].templateFile.replace(/\.template\.yaml$/, '') + '.deploy-script.sh');
-    fs.writeFileSync(path.join(options.outDir, script), stack.script.render().readable);
-    files.push(script);
-    scriptSizes[stack.stackName] = stack.runCommand.contentSize();
-  });
-  stacks.forEach((stack, i) => {
-    const serviceDir = path.join(options.outDir, 'services', stack.stackName);
-    // writeServiceFolder replaces the folder whole (a previous run's files are gone), or leaves it as it was.
-    const written = writeServiceFolder(serviceDir, qwenChatServicePackage({
-      template: templates[stack.stackName],
-      model: QWEN_CHAT_PRESETS[i].model,
-      osBase: stack.osBase,
-    }));
-    files.push(...written.map((f) => path.relative(options.outDir, f)));
-  });
-  return { templates, files, scriptSizes };
+  return synthesizeServices(app, qwenChatServiceEntries(app), options.outDir);
 }

@@ -107,7 +107,7 @@ function has(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
-const FUNCTIONS = ['Ref', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Join', 'Fn::Select', 'Fn::Base64Encode'] as const;
+const FUNCTIONS = ['Ref', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Join', 'Fn::Select', 'Fn::Base64Encode', 'Fn::FindInMap', 'Fn::If', 'Fn::Equals', 'Fn::Not'] as const;
 
 /**
  * Resolves intrinsic functions of a ROS template with given parameter values and stand-in
@@ -253,9 +253,47 @@ export class IntrinsicResolver {
         return rosBase64Encode(this.resolveString(arg, path));
       case 'Fn::Sub':
         return this.sub(arg, path);
+      case 'Fn::FindInMap': {
+        if (!Array.isArray(arg) || arg.length !== 3) {
+          throw new Error(`IntrinsicResolver: ${path} expects [MapName, TopLevelKey, SecondLevelKey], got ${JSON.stringify(arg)}`);
+        }
+        const [map, top, second] = arg.map((a, i) => this.resolveString(a, `${path}[${i}]`));
+        const mapping = (this.template as any).Mappings?.[map];
+        if (mapping === undefined) throw new Error(`IntrinsicResolver: ${path}: no mapping '${map}' in the template`);
+        if (!has(mapping, top)) throw new Error(`IntrinsicResolver: ${path}: mapping '${map}' has no key '${top}'; it has: ${Object.keys(mapping).join(', ')}`);
+        if (!has(mapping[top], second)) throw new Error(`IntrinsicResolver: ${path}: mapping '${map}'.'${top}' has no key '${second}'`);
+        return mapping[top][second];
+      }
+      case 'Fn::If': {
+        if (!Array.isArray(arg) || arg.length !== 3 || typeof arg[0] !== 'string') {
+          throw new Error(`IntrinsicResolver: ${path} expects [ConditionName, ValueIfTrue, ValueIfFalse], got ${JSON.stringify(arg)}`);
+        }
+        return this.condition(arg[0], path) ? this.resolve(arg[1], `${path}[1]`) : this.resolve(arg[2], `${path}[2]`);
+      }
+      case 'Fn::Equals': {
+        if (!Array.isArray(arg) || arg.length !== 2) {
+          throw new Error(`IntrinsicResolver: ${path} expects [a, b], got ${JSON.stringify(arg)}`);
+        }
+        return JSON.stringify(this.resolve(arg[0], `${path}[0]`)) === JSON.stringify(this.resolve(arg[1], `${path}[1]`));
+      }
+      case 'Fn::Not': {
+        const inner = Array.isArray(arg) && arg.length === 1 ? arg[0] : arg;
+        const v = this.resolve(inner, `${path}[0]`);
+        if (typeof v !== 'boolean') throw new Error(`IntrinsicResolver: ${path} expects a condition, got ${JSON.stringify(v)}`);
+        return !v;
+      }
       default:
         throw new Error(`IntrinsicResolver: ${path}: unsupported function '${name}'; supported: ${FUNCTIONS.join(', ')}`);
     }
+  }
+
+  /** The value of a template condition (Conditions section), by name. */
+  private condition(name: string, path: string): boolean {
+    const conditions = (this.template as any).Conditions ?? {};
+    if (!has(conditions, name)) throw new Error(`IntrinsicResolver: ${path}: no condition '${name}' in the template`);
+    const v = this.resolve(conditions[name], `Conditions.${name}`);
+    if (typeof v !== 'boolean') throw new Error(`IntrinsicResolver: Conditions.${name} resolved to ${JSON.stringify(v)}, expected a condition`);
+    return v;
   }
 
   private scalar(v: unknown, path: string): string {

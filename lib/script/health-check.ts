@@ -51,6 +51,43 @@ export interface HealthCheckProps {
    * @default - no unit is watched
    */
   readonly watchUnit?: string;
+  /**
+   * What the probe sends beyond a plain GET, and what the answer's body must match (e.g. a POST of a
+   * chat completion whose answer must be a `chat.completion`).
+   * @default - a GET without body; the body is not checked
+   */
+  readonly request?: HealthCheckRequest;
+}
+
+/** The request a {@link HealthCheck} sends and the body it wants back. */
+export interface HealthCheckRequest {
+  /**
+   * The method.
+   * @default 'GET'
+   */
+  readonly method?: 'GET' | 'POST';
+  /**
+   * Headers known at synth time (no secrets): name to value, each printable ASCII without `"` or `\\`.
+   * @default - none
+   */
+  readonly headers?: { readonly [name: string]: string };
+  /**
+   * A secret sent as `Authorization: Bearer <value>`, through curl's config on stdin (never argv); its
+   * characters must need no escaping in a curl config string (no `"`, `\\` or line break: the check fails
+   * otherwise).
+   * @default - none
+   */
+  readonly bearerToken?: ScriptValue;
+  /**
+   * The body (POST only): printable ASCII without `'`, known at synth time.
+   * @default - none
+   */
+  readonly body?: string;
+  /**
+   * An extended regular expression (grep -E) the answer's body must match, without `'`.
+   * @default - the body is not checked
+   */
+  readonly bodyPattern?: string;
 }
 
 /**
@@ -75,6 +112,7 @@ export class HealthCheck implements IScriptPart {
   private readonly intervalSeconds: number;
   private readonly probeTimeoutSeconds: number;
   private readonly credentials?: HealthCheckCredentials;
+  private readonly request?: HealthCheckRequest;
 
   constructor(props: HealthCheckProps) {
     if (!/^https?:\/\/[A-Za-z0-9.[\]:-]+(\/[A-Za-z0-9_.~/-]*)?$/.test(props.url)) {
@@ -99,9 +137,36 @@ export class HealthCheck implements IScriptPart {
     this.url = props.url;
     this.credentials = props.credentials;
     this.watchUnit = props.watchUnit;
-    this.values = props.credentials ? [props.credentials.userName, props.credentials.password] : [];
+    const request = props.request;
+    if (request !== undefined) {
+      if (props.credentials) {
+        throw new Error('HealthCheck: credentials and request cannot be combined; send a bearerToken in request, or basic-auth credentials without request.');
+      }
+      const method = request.method ?? 'GET';
+      if (method !== 'GET' && method !== 'POST') {
+        throw new Error(`HealthCheck: request.method '${method}' is not allowed: give 'GET' or 'POST'.`);
+      }
+      if (request.body !== undefined && (method !== 'POST' || !/^[\x20-\x26\x28-\x7e]*$/.test(request.body))) {
+        throw new Error(`HealthCheck: request.body is not allowed with method ${method} or with a "'" or a non-printable character: give printable ASCII with method 'POST'.`);
+      }
+      for (const [name, value] of Object.entries(request.headers ?? {})) {
+        if (!/^[A-Za-z0-9-]+$/.test(name) || !/^[\x20\x21\x23-\x26\x28-\x5b\x5d-\x7e]*$/.test(value)) {
+          throw new Error(`HealthCheck: request.headers '${name}' is not allowed: give a header name of letters, digits and '-', and a value of printable ASCII without '"', "'" or '\\'.`);
+        }
+      }
+      if (request.bearerToken !== undefined && request.bearerToken.secret !== true) {
+        throw new Error(`HealthCheck: request.bearerToken '${request.bearerToken.name}' is not marked secret: use a NoEcho parameter or ScriptValue option { secret: true }.`);
+      }
+      if (request.bodyPattern !== undefined && (request.bodyPattern === '' || request.bodyPattern.includes("'") || /[\n\r]/.test(request.bodyPattern))) {
+        throw new Error(`HealthCheck: request.bodyPattern '${request.bodyPattern}' is not allowed: give a non-empty grep -E pattern on one line without "'".`);
+      }
+    }
+    this.request = request;
+    this.values = props.credentials ? [props.credentials.userName, props.credentials.password]
+      : request?.bearerToken ? [request.bearerToken] : [];
     this.requiredCommands = [
       'curl', 'sleep',
+      ...(request ? ['mktemp', 'grep', 'rm'] : []),
       ...(props.credentials ? ['base64', 'tr'] : []),
       ...(props.watchUnit ? ['systemctl', 'journalctl', 'sed', 'tr'] : []),
     ];
@@ -114,12 +179,27 @@ export class HealthCheck implements IScriptPart {
 
   public renderFunctions(): string {
     return [
-      renderProbeFunction(),
+      this.request ? renderRequestFunction() : renderProbeFunction(),
       ...(this.watchUnit ? [renderCleanFunction(), renderWatchFunction()] : []),
     ].join('\n\n');
   }
 
   public renderCommands(): string {
+    const r = this.request;
+    if (r) {
+      // The synth-time part of curl's config (method, headers, body), escaped for a curl config string.
+      const quote = (v: string) => `"${v.replace(/[\\"]/g, '\\$&')}"`;
+      const config = [
+        ...(r.method === 'POST' ? ['request = "POST"'] : []),
+        ...Object.entries(r.headers ?? {}).map(([k, v]) => `header = ${quote(`${k}: ${v}`)}`),
+        ...(r.body !== undefined ? [`data-binary = ${quote(r.body)}`] : []),
+      ];
+      return [
+        `ds_req_cfg='${config.join('\n')}'`,
+        `ds_request ${[this.url, this.expectStatus, this.timeoutSeconds, this.intervalSeconds, this.probeTimeoutSeconds, this.watchUnit ?? "''",
+          r.bodyPattern === undefined ? "''" : `'${r.bodyPattern}'`, r.bearerToken?.shellName ?? ''].join(' ').trimEnd()}`,
+      ].join('\n');
+    }
     const args = [this.url, this.expectStatus, this.timeoutSeconds, this.intervalSeconds, this.probeTimeoutSeconds, this.watchUnit ?? "''"];
     if (this.credentials) {
       args.push(this.credentials.userName.shellName, this.credentials.password.shellName);
@@ -186,6 +266,31 @@ export function renderWatchFunction(): string {
     '      ds_fail "$1 exited $k times (now $a); its last lines: $(ds_clean "${l:-none}" 300)" ;;',
     '  esac',
     '  [ "${l##*|}" = "$ds_w_l" ] || { ds_w_l=${l##*|}; ds_log "$1: $(ds_clean "$ds_w_l" 200)"; }',
+    '}',
+  ].join('\n');
+}
+
+/**
+ * `ds_request URL STATUS TIMEOUT INTERVAL PROBE_TIMEOUT UNIT PATTERN [TOKEN_VAR]`: like `ds_probe`, with
+ * curl's config on stdin made of `$ds_req_cfg` (method, headers and body known at synth time) and, with
+ * TOKEN_VAR, a `header = "Authorization: Bearer <value>"` line printed by printf (a builtin: the secret is
+ * in no argv). The answer's body goes to a temporary file; with PATTERN it must match (grep -E) too.
+ */
+export function renderRequestFunction(): string {
+  return [
+    'ds_request() {',
+    '  local s t=$((SECONDS + $3)) b',
+    '  b=$(mktemp)',
+    '  while :; do',
+    '    s=$({ printf \'%s\\n\' "$ds_req_cfg"; [ -z "${8:-}" ] || printf \'header = "Authorization: Bearer %s"\\n\' "${!8}"; } |',
+    '      curl -sS -o "$b" -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
+    '    if [ "$s" = "$2" ]; then [ -z "$7" ] || grep -Eq -- "$7" "$b" && break; s="$s without the expected body"; fi',
+    '    [ -z "$6" ] || ds_watch "$6"',
+    '    [ $SECONDS -lt $t ] || { rm -f "$b"; ds_fail "$1 answered $s, not $2, within $3s"; }',
+    '    sleep "$4"',
+    '  done',
+    '  rm -f "$b"',
+    '  ds_log "$1 answered $2"',
     '}',
   ].join('\n');
 }

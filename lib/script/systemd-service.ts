@@ -143,9 +143,20 @@ export class SystemdService {
     if (!isSafeAbsolutePath(props.execStart[0])) {
       throw new Error(`SystemdService: execStart[0] '${props.execStart[0]}' is not allowed: give an absolute path to the program, such as '/usr/bin/python3' (systemd does not search PATH reliably).`);
     }
+    const declared = new Set([...Object.keys(props.environment ?? {}), ...Object.keys(props.environmentValues ?? {})]);
     props.execStart.forEach((arg, i) => {
+      // `${NAME}` of a declared variable: systemd substitutes it as exactly one argument (systemd.service,
+      // "Command lines": "Use "${FOO}" as part of a word, or as a word of its own, on the command line, in
+      // which case it will be erased and replaced by the exact value of the environment variable").
+      const ref = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(arg);
+      if (ref && i > 0) {
+        if (!declared.has(ref[1])) {
+          throw new Error(`SystemdService: execStart[${i}] '${arg}' names no variable of environment or environmentValues; declare ${ref[1]} there.`);
+        }
+        return;
+      }
       if (!SAFE_ARG.test(arg)) {
-        throw new Error(`SystemdService: execStart[${i}] '${arg}' is not allowed: use letters, digits and '_@+=:,./-' (no spaces, quotes, '$', '%' or '\\').`);
+        throw new Error(`SystemdService: execStart[${i}] '${arg}' is not allowed: use letters, digits and '_@+=:,./-' (no spaces, quotes, '$', '%' or '\\'), or exactly \${NAME} of a declared variable.`);
       }
     });
     if (props.workingDirectory !== undefined && !isSafeAbsolutePath(props.workingDirectory)) {

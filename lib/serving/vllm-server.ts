@@ -79,6 +79,11 @@ export interface VllmServerProps {
    * @default 1800
    */
   readonly startupTimeoutSeconds?: number;
+  /**
+   * Seconds the readiness chat completion may keep failing after `/health` answered.
+   * @default 300
+   */
+  readonly completionTimeoutSeconds?: number;
 }
 
 function compareVersions(a: string, b: string): number {
@@ -144,8 +149,12 @@ export class VllmServer implements IModelServer {
       throw new Error(`VllmServer: ${c.displayName} needs --reasoning-parser qwen3, which vLLM has from 0.9.0; vllmVersion is ${vllmVersion}.`);
     }
     const timeout = props.startupTimeoutSeconds ?? 1800;
-    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 86400) {
-      throw new Error(`VllmServer: startupTimeoutSeconds ${timeout} is not allowed: give a whole number of seconds from 60 to 86400.`);
+    if (!Number.isInteger(timeout) || timeout < 10 || timeout > 86400) {
+      throw new Error(`VllmServer: startupTimeoutSeconds ${timeout} is not allowed: give a whole number of seconds from 10 to 86400.`);
+    }
+    const completionTimeout = props.completionTimeoutSeconds ?? 300;
+    if (!Number.isInteger(completionTimeout) || completionTimeout < 1 || completionTimeout > 3600) {
+      throw new Error(`VllmServer: completionTimeoutSeconds ${completionTimeout} is not allowed: give a whole number of seconds from 1 to 3600.`);
     }
     this.displayName = `${c.displayName} on vLLM`;
     const deployTime = [props.tensorParallelSize, props.maxModelLen].filter((f) => f.environmentValue !== undefined);
@@ -176,7 +185,7 @@ export class VllmServer implements IModelServer {
         headers: { 'Content-Type': 'application/json' },
         body: completionProbeBody(this.servedModelName, c.reasoning),
         bodyPattern: COMPLETION_BODY_PATTERN,
-        timeoutSeconds: 300,
+        timeoutSeconds: completionTimeout,
       },
     ];
     validateModelServer(this, 'VllmServer');

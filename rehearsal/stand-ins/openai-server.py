@@ -9,9 +9,11 @@ streamed (text/event-stream, "data: {chat.completion.chunk}" events, then "data:
 There is no model: the answer is a fixed sentence, one word per chunk. It takes vLLM's command line
 (the flags the library passes), so a rendered unit can run it in place of vLLM.
 
-Stand-in controls (environment):
+Stand-in controls (environment, or files when a rehearsal runs it as a systemd unit):
   STANDIN_LOG                 a file that gets one JSON line per request received and per stream event
-  STANDIN_FAIL_COMPLETIONS=1  answer 500 to every chat completion (to test the deploy's FAILURE path)
+                              (in a rehearsal, marked by /run/openai-standin.rehearsal: /run/openai-standin.jsonl)
+  STANDIN_FAIL_COMPLETIONS=1  answer 500 to every chat completion (to test the deploy's FAILURE path);
+                              also when /run/openai-standin.fail-completions exists
   STANDIN_CHUNK_DELAY         seconds between streamed chunks (default 0.2)
 """
 import argparse
@@ -42,8 +44,8 @@ if not 0 < args.gpu_memory_utilization <= 1:
 if args.tensor_parallel_size not in (1, 2, 4, 8):
     parser.error("--tensor-parallel-size must be 1, 2, 4 or 8 here")
 MODEL = args.served_model_name or args.model
-LOG = os.environ.get("STANDIN_LOG")
-FAIL = os.environ.get("STANDIN_FAIL_COMPLETIONS") == "1"
+LOG = os.environ.get("STANDIN_LOG") or ("/run/openai-standin.jsonl" if os.path.exists("/run/openai-standin.rehearsal") else None)
+FAIL = os.environ.get("STANDIN_FAIL_COMPLETIONS") == "1" or os.path.exists("/run/openai-standin.fail-completions")
 DELAY = float(os.environ.get("STANDIN_CHUNK_DELAY", "0.2"))
 LOCK = threading.Lock()
 

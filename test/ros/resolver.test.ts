@@ -74,7 +74,8 @@ describe('IntrinsicResolver on hand-made templates', () => {
     expect(resolver.resolve({ a: [{ Ref: 'Count' }, 'x'] })).toEqual({ a: ['2', 'x'] });
   });
   test('unknown functions and references are errors, not empty strings', () => {
-    expect(() => resolver.resolve({ 'Fn::If': ['C', 'a', 'b'] })).toThrow(/unsupported function 'Fn::If'/);
+    expect(() => resolver.resolve({ 'Fn::GetAZs': 'cn-hangzhou' })).toThrow(/unsupported function 'Fn::GetAZs'/);
+    expect(() => resolver.resolve({ 'Fn::If': ['C', 'a', 'b'] })).toThrow(/no condition 'C' in the template/);
     expect(() => resolver.resolve({ Ref: 'Nope' })).toThrow(/unknown reference 'Nope'/);
     expect(() => resolver.resolve({ 'Fn::Sub': 'a ${Nope} b' })).toThrow(/unknown reference 'Nope'/);
     expect(() => resolver.resolve({ 'Fn::Sub': 'a ${constructor} b' })).toThrow(/unknown reference 'constructor'/);

@@ -74,6 +74,7 @@ describe('VllmServer', () => {
     [{ gpuMemoryUtilization: 1 }, /gpuMemoryUtilization 1 is not allowed/],
     [{ servedModelName: 'a b' }, /servedModelName 'a b' is not allowed/],
     [{ startupTimeoutSeconds: 5 }, /startupTimeoutSeconds 5 is not allowed/],
+    [{ completionTimeoutSeconds: 0 }, /completionTimeoutSeconds 0 is not allowed/],
   ])('%j is refused', (patch, message) => {
     expect(() => new VllmServer({
       checkpoint: LlmCheckpoint.QWEN3_8B, pythonPath: PY, modelSource: ModelSource.localPath('/m'),

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
+import { addQwenApiStacks, QWEN_API_PRESETS } from '../../lib/qwen-api/presets';
 import { addQwenChatStacks, QWEN_CHAT_PRESETS } from '../../lib/qwen-chat/presets';
 
 /** One generated table of README.md, between `<!-- <marker>:start -->` and `<!-- <marker>:end -->`. */
@@ -35,8 +36,31 @@ export const CHAT_PRESETS_TABLE: ReadmeTable = {
   },
 };
 
+/**
+ * The API presets: stack, checkpoint, template file, and per allowed type (the synthesized
+ * EcsInstanceType list) the TP and context the stack's VllmFlags mapping gives it.
+ */
+export const API_PRESETS_TABLE: ReadmeTable = {
+  marker: 'api-presets-table',
+  render() {
+    const templates = synthTemplates((app) => addQwenApiStacks(app));
+    return [
+      '| stack | checkpoint (ModelScope id) | template | allowed instance types (TP, max context) |',
+      '| --- | --- | --- | --- |',
+      ...QWEN_API_PRESETS.map((p, i) => {
+        const t = templates[i];
+        const types = (t.Parameters.EcsInstanceType.AllowedValues as string[]).map((type) => {
+          const f = t.Mappings.VllmFlags[type];
+          return `${code(type)} (TP ${f.TensorParallelSize}, ${f.MaxModelLen})`;
+        });
+        return `| ${p.stackName} | ${p.checkpoint.displayName} (${code(p.checkpoint.modelScopeId)}) | ${code(`out/templates/${p.templateFile}`)} | ${types.join(', ')} |`;
+      }),
+    ].join('\n');
+  },
+};
+
 /** Every generated table of README.md. */
-export const README_TABLES: ReadmeTable[] = [CHAT_PRESETS_TABLE];
+export const README_TABLES: ReadmeTable[] = [CHAT_PRESETS_TABLE, API_PRESETS_TABLE];
 
 /** The text between a table's markers (trimmed). */
 export function readmeTable(readme: string, marker: string): string {
@@ -54,8 +78,9 @@ export function replaceReadmeTables(readme: string): string {
   for (const table of README_TABLES) {
     const start = `<!-- ${table.marker}:start -->`;
     const end = `<!-- ${table.marker}:end -->`;
-    const old = readmeTable(text, table.marker);
-    text = text.replace(`${start}\n${old}\n${end}`, `${start}\n${table.render()}\n${end}`);
+    readmeTable(text, table.marker); // the markers must be there
+    const from = text.indexOf(start) + start.length;
+    text = `${text.slice(0, from)}\n${table.render()}\n${text.slice(text.indexOf(end))}`;
   }
   return text;
 }

@@ -136,6 +136,17 @@ export const SPEC_ALLOW_LIST: readonly SpecAllowance[] = [
       'ResourceGroupId', 'KeyId', 'Type', 'Constraints', 'ParameterVersion', 'Tags', 'ShareType',
     ],
   },
+  {
+    kind: 'resourceType',
+    resourceType: 'ALIYUN::RandomString',
+    reason: 'QwenApiStack generates the API key with it (Length 48, Sequence lettersdigits, Fn::GetAtt Value) when the deployer gives none; the 1.0.13 spec has no entry for the type.',
+    citation: 'ROS resource reference ALIYUN::RandomString, https://www.alibabacloud.com/help/en/ros/developer-reference/aliyun-randomstring (ROS resource after OpenStack Heat OS::Heat::RandomString: length, sequence, attribute value); used as "Type": "ALIYUN::RandomString" with sequence/length in the ROS Go SDK client tests. Properties and attribute not verified against a deploy here.',
+    documentedProperties: {
+      Length: { required: false },
+      Sequence: { required: false },
+    },
+    documentedAttributes: ['Value'],
+  },
 ];
 
 let cachedSpec: RosSpecification | undefined;

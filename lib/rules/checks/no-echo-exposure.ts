@@ -49,6 +49,8 @@ export const noEchoExposure = defineRule({
   check(template) {
     const findings: RuleFinding[] = [];
     for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+      // A NoEcho output is masked in the console and the API like a NoEcho parameter.
+      if (output?.NoEcho === true || output?.NoEcho === 'true') continue;
       const secrets = [...new Set(collectReferences(output?.Value).filter((r) => r.kind === 'Ref' && isNoEcho(template, r.name)).map((r) => r.name))];
       for (const secret of secrets) {
         findings.push({
