@@ -258,14 +258,14 @@ export function renderWatchFunction(): string {
     '  [ "$st" = "$ds_w_st" ] || ds_w_st=$st ds_w_x=$((ds_w_x + 1))',
     '  [ -z "$n" ] || [ $((n - ds_w_n)) -le $ds_w_x ] || ds_w_x=$((n - ds_w_n))',
     '  k=$((ds_w_x + (ex >= st)))',
-    '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 5 -o cat | sed \'s/^ *//\' | tr \'\\n\' \'|\') || l=',
-    '  l=${l%|}',
+    '  l=$(journalctl _SYSTEMD_UNIT="$1" -n 5 -o cat | sed \'s/^ *//\') || l=',
     '  case $a:$k in',
     '    failed:* | inactive:* | *:[2-9] | *:[1-9][0-9]*)',
     '      ds_stop=$1',
     '      ds_fail "$1 exited $k times (now $a); its last lines: $(ds_clean "${l:-none}" 300)" ;;',
     '  esac',
-    '  [ "${l##*|}" = "$ds_w_l" ] || { ds_w_l=${l##*|}; ds_log "$1: $(ds_clean "$ds_w_l" 200)"; }',
+    "  l=${l##*$'\\n'}",
+    '  [ "$l" = "$ds_w_l" ] || { ds_w_l=$l; ds_log "$1: $(ds_clean "$l" 200)"; }',
     '}',
   ].join('\n');
 }

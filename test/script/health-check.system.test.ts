@@ -170,6 +170,7 @@ describe('ds_clean (the redaction) run by bash', () => {
     ['pip index https://user:pw@mirror.example/simple', 'pip index https://<redacted>@mirror.example/simple'],
     ['sha d41d8cd98f00b204e9800998ecf8427e seen', 'sha <redacted> seen'],
     ['tab\there\u0001 and é', 'tab here  and   '],
+    ['line one password=abc\nline two', 'line one password=<redacted>|line two'],
   ])('%p', (input, expected) => {
     expect(clean(input)).toBe(expected);
   });
