@@ -14,7 +14,7 @@ const PARAMETER_KEYS: { [templateKey: string]: string } = {
   Type: 'type', Default: 'defaultValue', AllowedValues: 'allowedValues', AllowedPattern: 'allowedPattern',
   Label: 'label', Description: 'description', NoEcho: 'noEcho', MinLength: 'minLength', MaxLength: 'maxLength',
   MinValue: 'minValue', MaxValue: 'maxValue', ConstraintDescription: 'constraintDescription',
-  AssociationProperty: 'associationProperty', AssociationPropertyMetadata: 'associationPropertyMetadata',
+  AssociationProperty: 'associationProperty', AssociationPropertyMetadata: 'associationPropertyMetadata', Required: 'required',
 };
 
 /** A stack that renders the same template as `new QwenChatStack(app, id)` with default props. */
@@ -33,16 +33,27 @@ export class BaselineStack extends ros.Stack {
       p[name] = new ros.RosParameter(this, name, props as ros.RosParameterProps);
     }
     const stackName = ros.Fn.ref('ALIYUN::StackName');
+    // The console's network choices (NetworkParameters): a new VPC or an existing one, public access or not.
+    const createVpc = new ros.RosCondition(this, 'CreateVpc', { expression: ros.Fn.conditionEquals(p.VpcOption.valueAsString, 'NewVPC') });
+    const publicAccess = new ros.RosCondition(this, 'PublicAccess', { expression: ros.Fn.conditionEquals(true, p.EnablePublicAccess.value) });
+    const privateAccess = new ros.RosCondition(this, 'PrivateAccess', { expression: ros.Fn.conditionNot(publicAccess) });
+    const privateInNewVpc = new ros.RosCondition(this, 'PrivateAccessInNewVpc', { expression: ros.Fn.conditionAnd(privateAccess, createVpc) });
+    const choose = (c: ros.RosCondition, a: unknown, b: unknown) => ros.Fn.conditionIf(c.logicalId, a, b);
 
     const vpc = new ecs.RosVPC(this, 'EcsVpc', { vpcName: stackName, cidrBlock: p.VpcCidrBlock.valueAsString }, true);
     const vsw = new ecs.RosVSwitch(this, 'EcsVSwitch', {
       vSwitchName: stackName, vpcId: vpc.ref, zoneId: p.ZoneId.valueAsString, cidrBlock: p.VSwitchCidrBlock.valueAsString,
     }, true);
+    vpc.addCondition(createVpc);
+    vsw.addCondition(createVpc);
+    const vpcId = ros.Token.asString(choose(createVpc, vpc.ref, p.VpcId.valueAsString));
+    const vSwitchId = ros.Token.asString(choose(createVpc, vsw.ref, p.VSwitchId.valueAsString));
     const sg = new ecs.RosSecurityGroup(this, 'EcsSecurityGroup', {
       securityGroupName: stackName,
-      vpcId: vpc.ref,
+      vpcId,
       securityGroupIngress: [{
-        portRange: '5000/5000', priority: 1, sourceCidrIp: p.SourceCidrIp.valueAsString, ipProtocol: 'tcp', nicType: 'intranet',
+        portRange: '5000/5000', priority: 1, ipProtocol: 'tcp', nicType: 'intranet',
+        sourceCidrIp: ros.Token.asString(choose(privateInNewVpc, p.VpcCidrBlock.valueAsString, p.SourceCidrIp.valueAsString)),
       }],
       securityGroupEgress: [{ portRange: '-1/-1', priority: 1, ipProtocol: 'all', destCidrIp: '0.0.0.0/0', nicType: 'intranet' }],
     }, true);
@@ -52,9 +63,9 @@ export class BaselineStack extends ros.Stack {
       instanceChargeType: p.PayType.valueAsString,
       periodUnit: p.PayPeriodUnit.valueAsString,
       period: p.PayPeriod.valueAsNumber,
-      vpcId: vpc.ref,
+      vpcId,
       zoneId: p.ZoneId.valueAsString,
-      vSwitchId: vsw.ref,
+      vSwitchId,
       securityGroupId: sg.ref,
       systemDiskCategory: 'cloud_essd',
       systemDiskSize: 200,
@@ -62,32 +73,33 @@ export class BaselineStack extends ros.Stack {
       imageId: 'centos_7',
       instanceType: p.EcsInstanceType.valueAsString,
       password: p.InstancePassword.valueAsString,
-      allocatePublicIp: true,
-      internetMaxBandwidthOut: 2,
+      allocatePublicIp: choose(publicAccess, true, false),
+      internetMaxBandwidthOut: choose(publicAccess, 2, 0),
     }, true);
     const handle = new rosRos.RosWaitConditionHandle(this, 'WaitConditionHandle', {}, true);
-    const wait = new rosRos.RosWaitCondition(this, 'WaitCondition', { handle: handle.ref, count: 1, timeout: 3310 }, true);
+    const wait = new rosRos.RosWaitCondition(this, 'WaitCondition', { handle: handle.ref, count: 1, timeout: 3640 }, true);
     wait.addRosDependency(group.logicalId);
     new ecs.RosRunCommand(this, 'InstanceRunCommand', {
       type: 'RunShellScript',
       sync: true,
       instanceIds: ros.Token.asList(group.attrInstanceIds),
       commandContent: ros.Fn.sub(SCRIPT_BODY, {
-        CurlCliBase64: ros.Fn.base64Encode(ros.Token.asString(handle.attrCurlCli)),
+        CurlCli: ros.Token.asString(handle.attrCurlCli),
         UserNameBase64: ros.Fn.base64Encode(p.UserName.valueAsString),
         PasswordBase64: ros.Fn.base64Encode(p.Password.valueAsString),
       }),
-      timeout: 2470,
+      timeout: 2800,
     }, true);
-    const endpoint = (name: string, ips: ros.IResolvable, description: { en: string; 'zh-cn': string }) =>
+    const endpoint = (name: string, ips: ros.IResolvable, description: { en: string; 'zh-cn': string }, condition?: ros.RosCondition) =>
       new ros.RosOutput(this, name, {
         description: description as unknown as string,
         value: ros.Fn.sub('http://${ServerAddress}:5000', { ServerAddress: ros.Fn.select(0, ips as unknown as string[]) }),
+        condition,
       });
     endpoint('Endpoint', group.attrPublicIps, {
       en: 'Public address of the chat demo (HTTP basic auth with UserName and Password)',
       'zh-cn': '对话演示的公网访问地址（使用软件登录名和密码进行 HTTP 基本认证）',
-    });
+    }, publicAccess);
     endpoint('PrivateEndpoint', group.attrPrivateIps, {
       en: 'Private address of the chat demo, reachable inside the VPC',
       'zh-cn': '对话演示的内网访问地址，在专有网络内可达',

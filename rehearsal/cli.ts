@@ -4,7 +4,9 @@
  *
  * Usage: npm run rehearse -- [--scenario NAME|all] [--health-check-timeout SECONDS]
  *        npm run rehearse -- --scenario gradio-browser [--gradio 3.41.2|6.25.0]   (real Gradio in headless Chromium)
+ *        npm run rehearse -- --scenario balanced   (two instances behind a stand-in load balancer)
  */
+import { runBalancedScenario } from './balanced-scenario';
 import { runGradioBrowserScenario } from './gradio-browser-scenario';
 import { renderDeployment } from './rendered-deployment';
 import { AppStandIn, RehearsalProps, RehearsalResult, runRehearsal } from './rehearsal-runner';
@@ -50,10 +52,11 @@ async function main(): Promise<number> {
   }
   const which = arg('--scenario', 'all');
   if (which === 'gradio-browser') return runGradioBrowserScenario(process.argv.includes('--gradio') ? arg('--gradio', '') : undefined);
+  if (which === 'balanced') return runBalancedScenario();
   const all = scenarios(Number(arg('--health-check-timeout', '8')));
   const chosen = all.filter((s) => which === 'all' || s.name === which);
   if (chosen.length === 0) {
-    console.error(`rehearse: --scenario '${which}' is not one of ${all.map((s) => s.name).join(', ')}, gradio-browser, all`);
+    console.error(`rehearse: --scenario '${which}' is not one of ${all.map((s) => s.name).join(', ')}, gradio-browser, balanced, all`);
     return 2;
   }
   let failed = 0;

@@ -101,3 +101,25 @@ export class NamespaceSandbox {
     fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The host PID of the first process inside a sandbox started with {@link NamespaceSandbox.spawn}
+ * (`unshare --fork` makes it the child of the unshare process): a PID inside the sandbox's
+ * namespaces, for `nsenter -t` or `ip link set ... netns`.
+ */
+export async function innerPid(child: ChildProcess, timeoutMs = 10000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pid = child.pid;
+    if (pid !== undefined) {
+      try {
+        const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((x) => x !== '');
+        if (children.length > 0) return Number(children[0]);
+      } catch {
+        // not there yet
+      }
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('innerPid: the sandbox did not start its first process');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

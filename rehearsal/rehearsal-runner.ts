@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { requireTool } from './artifact-checks';
-import { NamespaceSandbox } from './namespace-sandbox';
+import { innerPid, NamespaceSandbox } from './namespace-sandbox';
 import { shellQuote as q } from '../lib/script/private/shell';
 import { DEFAULT_STAND_INS_DIR, standInPath } from './stand-ins';
 
@@ -116,6 +116,15 @@ export interface RehearsalProps {
    * @default - silent
    */
   readonly onProgress?: (line: string) => void;
+  /**
+   * Called once the script (and `probe`) finished, while the sandbox still runs what the script
+   * started (nginx, the app); the sandbox ends when the returned promise settles. `pid` is a host
+   * PID inside the sandbox's namespaces (for `nsenter`, or `ip link set ... netns`). For scenarios
+   * that act on the deployed instance, e.g. the load-balancer rehearsal links it to a balancer.
+   * `timeoutMs` covers this time too.
+   * @default - the sandbox ends when the script exits
+   */
+  readonly whileRunning?: (sandbox: { readonly pid: number; readonly workDir: string }) => Promise<void>;
 }
 
 /** One signal the stand-in CurlCli receiver got. */
@@ -261,6 +270,10 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       );
     }
     (props.collectFiles ?? []).forEach((f, i) => lines.push(`cp ${q(f)} ${q(path.join(out, 'files', String(i)))} 2>/dev/null`));
+    if (props.whileRunning !== undefined) {
+      // Hold the namespaces (and what runs in them) until whileRunning has settled.
+      lines.push(`touch ${q(path.join(out, 'held'))}`, `while [ ! -e ${q(path.join(w, 'release'))} ]; do sleep 0.1; done`);
+    }
     lines.push('exit 0');
 
     progress(STAND_IN_NOTICE);
@@ -290,10 +303,22 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       }
     };
     const timer = setInterval(sample, 15);
-    const exit = await new Promise<number | null>((resolve) => {
+    const exited = new Promise<number | null>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), props.timeoutMs ?? 300000);
       child.on('exit', (code) => { clearTimeout(kill); resolve(code); });
     });
+    if (props.whileRunning !== undefined) {
+      const held = path.join(out, 'held');
+      let done = false;
+      void exited.then(() => { done = true; });
+      while (!done && !fs.existsSync(held)) await new Promise((r) => setTimeout(r, 50));
+      try {
+        if (!done) await props.whileRunning({ pid: await innerPid(child), workDir: w });
+      } finally {
+        fs.writeFileSync(path.join(w, 'release'), '');
+      }
+    }
+    const exit = await exited;
     clearInterval(timer);
     const read = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.readFileSync(path.join(out, f), 'utf8') : '');
     const start = Number(read('start').trim());

@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   nginx-light      # nginx: the proxy checks and the rehearsal
+  libnginx-mod-stream  # nginx's stream (TCP) module: the load balancer stand-in of the two-instance rehearsal
   apache2-utils    # htpasswd
   openssl          # openssl passwd: the htpasswd step
   shellcheck       # shellcheck over the rendered scripts

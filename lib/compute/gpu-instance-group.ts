@@ -134,7 +134,9 @@ export class GpuInstanceGroup extends ros.Construct implements IInstanceGroup {
       throw new Error(`${owner}: systemDiskSizeGiB ${diskSize} is not allowed: give a whole number of GiB from ${minDisk} (room for ${requirement.displayName}'s weights, the Python environment and the OS) to 2048.`);
     }
     const allocatePublicIp = props.allocatePublicIp ?? true;
-    const bandwidth = props.internetMaxBandwidthOutMbps ?? 2;
+    // Without a public IP no bandwidth: InstanceGroup assigns a public IP whenever InternetMaxBandwidthOut
+    // is not 0, AllocatePublicIP notwithstanding (@alicloud/ros-cdk-spec 1.0.13, InternetMaxBandwidthOut).
+    const bandwidth = props.internetMaxBandwidthOutMbps ?? (allocatePublicIp ? 2 : 0);
     if (!Number.isInteger(bandwidth) || bandwidth < 0 || bandwidth > 100) {
       throw new Error(`${owner}: internetMaxBandwidthOutMbps ${bandwidth} is not allowed: give a whole number of Mbit/s from 0 to 100.`);
     }

@@ -155,7 +155,7 @@ export interface GpuInstanceOptions {
   readonly publicIpCondition?: ros.RosCondition;
   /**
    * Outbound public bandwidth in Mbit/s (0 to 100); must be > 0 with a public IP.
-   * @default 2
+   * @default - 2 with a public IP, 0 without
    */
   readonly internetMaxBandwidthOutMbps?: number;
   /**

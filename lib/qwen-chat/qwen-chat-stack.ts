@@ -7,6 +7,9 @@ import { instanceCountParameter, InstanceCountParameterProps } from '../computen
 import { NetworkParameters, sourceCidrIpParameter } from '../computenest/network-parameters';
 import { ScriptedDeployment } from '../deployment/scripted-deployment';
 import { ImageLayout } from '../image/image-layout';
+import { AddressType, ListenerProtocol } from '../loadbalancer/classic-load-balancer';
+import { NginxHealthEndpoint } from '../loadbalancer/nginx-health-endpoint';
+import { LoadBalancerOptions, ServiceLoadBalancer, SessionAffinity } from '../loadbalancer/service-load-balancer';
 import { INetwork } from '../network/network';
 import { IngressPort } from '../network/service-network';
 import { applyRulePack, RuleSuppression } from '../rules';
@@ -118,6 +121,16 @@ export interface QwenChatStackProps extends ros.StackProps {
    * @default - no parameter: `instanceOptions.amount` (default 1) instances
    */
   readonly instanceCountParameter?: InstanceCountParameterProps;
+  /**
+   * The Classic Load Balancer in front of the instances. There is one whenever the count can
+   * exceed one (`instanceCountParameter`, or `instanceOptions.amount` above 1); give this to have
+   * one in front of a single instance too, or to choose its listener. With a balancer the
+   * instances get no public IP (unless `instanceOptions.allocatePublicIp` is true), each answers
+   * its health check on `healthCheckPort`, and the outputs give the balancer's address.
+   * @default - TCP pass-through on listenPort, sticky sessions (the Gradio UI keeps its queue and
+   *   websocket on one instance), health check `/healthz` on 8008; none for a single instance
+   */
+  readonly loadBalancer?: LoadBalancerOptions;
   /**
    * The network to deploy into.
    * @default - the console's choice (NetworkParameters): a new VPC and VSwitch (VpcCidrBlock,
@@ -233,6 +246,10 @@ export class QwenChatStack extends ros.Stack {
   public readonly instanceCount: number;
   /** The GPU instances. */
   public readonly instance: QwenGpuInstance;
+  /** The load balancer in front of the instances, when there is one. */
+  public readonly loadBalancer?: ServiceLoadBalancer;
+  /** Each instance's health endpoint for the load balancer, when there is one. */
+  public readonly healthEndpoint?: NginxHealthEndpoint;
   /** The script, its RunCommand and its wait, wired to the instances. */
   public readonly deployment: ScriptedDeployment;
   /** The wait for the deploy script's signal. */
@@ -316,14 +333,24 @@ export class QwenChatStack extends ros.Stack {
 
     // The proxy's port admits SourceCidrIp; without public access in a new VPC, the new VPC's block.
     const clientSource = networkParameters?.clientSourceCidrIp ?? p.sourceCidrIp.valueAsString;
-    const ingressPorts: IngressPort[] = [{ port: listenPort, sourceCidrIp: clientSource }];
+    // A balancer whenever more than one instance may run, or when asked for.
+    const amount = this.instanceCount;
+    const balanced = props.loadBalancer !== undefined || ros.Token.isUnresolved(amount) || amount > 1;
+    const lbOptions: LoadBalancerOptions = { sessionAffinity: SessionAffinity.STICKY, ...props.loadBalancer };
+    const ingressPorts: IngressPort[] = balanced
+      ? ServiceLoadBalancer.instanceIngress({ ...lbOptions, port: listenPort, clientSourceCidrIp: clientSource })
+      : [{ port: listenPort, sourceCidrIp: clientSource }];
     this.network = props.network?.provideNetwork(this, ingressPorts)
       ?? networkParameters!.createNetwork(this, 'Network', { ingressPorts });
 
+    // Behind a balancer the instances need no public IP: it is the only way in (TCP passes the
+    // clients' addresses through, so the security group still admits only SourceCidrIp).
+    const allocatePublicIp = props.instanceOptions?.allocatePublicIp ?? !balanced;
     this.instance = new QwenGpuInstance(this, 'Instance', {
       ...props.instanceOptions,
       amount: this.instanceCount,
-      publicIpCondition: props.instanceOptions?.publicIpCondition ?? networkParameters?.publicAccess,
+      allocatePublicIp,
+      publicIpCondition: allocatePublicIp ? props.instanceOptions?.publicIpCondition ?? networkParameters?.publicAccess : undefined,
       model,
       instanceType: p.instanceType.valueAsString,
       allowedInstanceTypes: allowedTypes,
@@ -354,11 +381,20 @@ export class QwenChatStack extends ros.Stack {
       timeoutSeconds: props.appCheckTimeoutSeconds ?? 1800,
       watchUnit: this.appService.unitName,
     });
+    this.healthEndpoint = balanced
+      ? new NginxHealthEndpoint({ appPort: model.app.port, port: lbOptions.healthCheckPort, path: lbOptions.healthCheckPath })
+      : undefined;
+    if (this.healthEndpoint !== undefined && this.healthEndpoint.port === listenPort) {
+      throw new Error(`QwenChatStack: loadBalancer.healthCheckPort ${listenPort} is listenPort; the health endpoint needs a port of its own. Give another, e.g. 8008.`);
+    }
     // Seconds after the script starts: the model's GPU memory, room for the app and the logs, and
     // the ports (each may be held by its own service, restarted by this script on an update).
     const ports: PortRequirement[] = [{ port: model.app.port, ownerUnit: this.appService.unitName }];
     if (this.proxy instanceof NginxBasicAuth) {
       ports.push({ port: listenPort, ownerUnit: 'nginx.service' });
+    }
+    if (this.healthEndpoint !== undefined) {
+      ports.push({ port: this.healthEndpoint.port, ownerUnit: 'nginx.service' });
     }
     const preflight = new PreflightChecks({
       gpu: model,
@@ -371,29 +407,55 @@ export class QwenChatStack extends ros.Stack {
     this.deployment = new ScriptedDeployment(this, 'Deploy', {
       instances: this.instance,
       logFile: '/var/log/qwen-chat-deploy.log',
-      parts: [...props.scriptPartsBefore ?? [], preflight, ...this.appService.parts, appCheck, ...this.proxy.parts, ...props.scriptPartsAfter ?? []],
+      parts: [
+        ...props.scriptPartsBefore ?? [], preflight, ...this.appService.parts, appCheck, ...this.proxy.parts,
+        ...this.healthEndpoint?.parts ?? [], ...props.scriptPartsAfter ?? [],
+      ],
     });
+    if (balanced) {
+      const publicAccess = networkParameters?.publicAccess;
+      this.loadBalancer = new ServiceLoadBalancer(this, 'LoadBalancer', {
+        ...lbOptions,
+        instances: this.instance,
+        network: this.network,
+        port: listenPort,
+        // Public with public access; a private address in the VSwitch without it.
+        addressType: publicAccess === undefined
+          ? AddressType.INTERNET
+          : AddressType.of(ros.Token.asString(ros.Fn.conditionIf(publicAccess.logicalId, AddressType.INTERNET.value, AddressType.INTRANET.value))),
+        clientSourceCidrIp: lbOptions.protocol === ListenerProtocol.HTTPS ? clientSource : undefined,
+      });
+    }
     this.callback = this.deployment.callback;
     this.script = this.deployment.script;
     this.runCommand = this.deployment.runCommand;
 
-    const endpoint = (name: string, ips: string[], text: BilingualText, condition?: ros.RosCondition) =>
+    const endpointScheme = this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? 'https' : 'http';
+    const endpoint = (name: string, address: string, text: BilingualText, condition?: ros.RosCondition) =>
       new ros.RosOutput(this, name, {
         description: bilingual(text),
-        value: ros.Fn.sub(`http://\${ServerAddress}:${listenPort}`, {
-          ServerAddress: ros.Fn.select(0, ips),
-        }),
+        value: ros.Fn.sub(`${endpointScheme}://\${ServerAddress}:${listenPort}`, { ServerAddress: address }),
         condition,
       });
-    // Without public access there is no public IP: only the private endpoint is output.
-    endpoint('Endpoint', this.instance.publicIps, {
+    const publicText: BilingualText = {
       en: 'Public address of the chat demo (HTTP basic auth with UserName and Password)',
       'zh-cn': '对话演示的公网访问地址（使用软件登录名和密码进行 HTTP 基本认证）',
-    }, networkParameters?.publicAccess);
-    endpoint('PrivateEndpoint', this.instance.privateIps, {
+    };
+    const privateText: BilingualText = {
       en: 'Private address of the chat demo, reachable inside the VPC',
       'zh-cn': '对话演示的内网访问地址，在专有网络内可达',
-    });
+    };
+    if (this.loadBalancer === undefined) {
+      // Without public access there is no public IP: only the private endpoint is output.
+      endpoint('Endpoint', ros.Token.asString(ros.Fn.select(0, this.instance.publicIps)), publicText, networkParameters?.publicAccess);
+      endpoint('PrivateEndpoint', ros.Token.asString(ros.Fn.select(0, this.instance.privateIps)), privateText);
+    } else {
+      // The balancer's one address: public with public access, private (in the VSwitch) without.
+      endpoint('Endpoint', this.loadBalancer.address, publicText, networkParameters?.publicAccess);
+      if (networkParameters !== undefined) {
+        endpoint('PrivateEndpoint', this.loadBalancer.address, privateText, networkParameters.privateAccess);
+      }
+    }
 
     applyRulePack(this, { suppressions: [...props.ruleSuppressions ?? [], ...(props.proxy === undefined ? BASIC_AUTH_PROXY_SUPPRESSIONS : [])] });
     this.templateOptions.metadata = this.consoleInterface.toMetadata();
@@ -418,9 +480,11 @@ function description(model: QwenModel, listenPort: number, props: QwenChatStackP
   const proxy = props.proxy === undefined
     ? { en: 'an nginx reverse proxy with HTTP basic auth', zh: '带 HTTP 基本认证的 nginx 反向代理' }
     : { en: 'a reverse proxy', zh: '反向代理' };
+  const balanced = props.loadBalancer !== undefined || ros.Token.isUnresolved(amount) || amount > 1;
+  const lb = balanced ? { en: ' A Classic Load Balancer spreads the users over the instances.', zh: '传统型负载均衡（CLB）将用户分摊到各实例。' } : { en: '', zh: '' };
   return {
-    en: `Deploys the ${model.displayName} Gradio chat demo on ${count.en}${where.en}, behind ${proxy.en} on port ${listenPort}.`,
-    'zh-cn': `在${where.zh}${count.zh}上部署 ${model.displayName} Gradio 对话演示，通过端口 ${listenPort} 上${proxy.zh}访问。`,
+    en: `Deploys the ${model.displayName} Gradio chat demo on ${count.en}${where.en}, behind ${proxy.en} on port ${listenPort}.${lb.en}`,
+    'zh-cn': `在${where.zh}${count.zh}上部署 ${model.displayName} Gradio 对话演示，通过端口 ${listenPort} 上${proxy.zh}访问。${lb.zh}`,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Issue 16: every combination of network (new / existing VPC), access (public / private), instance
- * count (one / two / a parameter) and preset synthesizes with zero rule findings and zero spec
- * findings, both as written and as ROS creates it for the chosen parameters (Conditions applied).
+ * count (one / two / a parameter: a load balancer in front of more than one) and preset
+ * synthesizes with zero rule findings and zero spec findings, both as written and as ROS creates it
+ * for the chosen parameters (Conditions applied).
  */
 import * as ros from '@alicloud/ros-cdk-core';
 import { QWEN_CHAT_PRESETS } from '../../lib/qwen-chat/presets';
@@ -67,14 +68,31 @@ describe('QwenChatStack: every preset x instance count x network x access', () =
       expect([group.VpcId, group.VSwitchId]).toEqual([{ Ref: 'EcsVpc' }, { Ref: 'EcsVSwitch' }]);
     }
     expect(types.filter((x) => x === 'ALIYUN::ECS::SecurityGroup')).toEqual(['ALIYUN::ECS::SecurityGroup']);
-    if (access === 'private') {
-      expect(Object.keys(created.Outputs)).not.toContain('Endpoint');
-      expect(JSON.stringify(created.Outputs)).not.toContain('PublicIps');
-      expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([false, 0]);
+    const ingress = created.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress.map((r: any) => [r.PortRange, r.SourceCidrIp]);
+    const clients = access === 'private' && network === 'new VPC' ? { Ref: 'VpcCidrBlock' } : { Ref: 'SourceCidrIp' };
+    const lbTypes = types.filter((x) => x.startsWith('ALIYUN::SLB::'));
+    if (count === 'one') {
+      // One instance: no balancer; the instance has the public IP (with public access) and the endpoints are its addresses.
+      expect(lbTypes).toEqual([]);
+      expect(ingress).toEqual([['5000/5000', clients]]);
+      if (access === 'private') {
+        expect(Object.keys(created.Outputs)).toEqual(['PrivateEndpoint']);
+        expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([false, 0]);
+      } else {
+        expect(Object.keys(created.Outputs)).toEqual(['Endpoint', 'PrivateEndpoint']);
+        expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([true, 2]);
+      }
+      expect(JSON.stringify(created.Outputs)).toContain(access === 'private' ? 'PrivateIps' : 'PublicIps');
     } else {
-      expect(Object.keys(created.Outputs)).toContain('Endpoint');
+      // More than one: a CLB in front, the only way in; the health port only from the balancer's range.
+      expect(lbTypes).toEqual(['ALIYUN::SLB::LoadBalancer', 'ALIYUN::SLB::Listener', 'ALIYUN::SLB::BackendServerAttachment']);
+      expect(ingress).toEqual([['5000/5000', clients], ['8008/8008', '100.64.0.0/10']]);
+      expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([false, 0]);
+      expect(created.Resources.Slb.Properties.AddressType).toBe(access === 'private' ? 'intranet' : 'internet');
+      expect(created.Resources.SlbListener.Properties).toMatchObject({ Protocol: 'tcp', ListenerPort: 5000, BackendServerPort: 5000, Scheduler: 'sch' });
+      expect(Object.keys(created.Outputs)).toEqual([access === 'private' ? 'PrivateEndpoint' : 'Endpoint']);
+      expect(Object.values<any>(created.Outputs)[0].Value).toEqual({ 'Fn::Sub': ['http://${ServerAddress}:5000', { ServerAddress: { 'Fn::GetAtt': ['Slb', 'IpAddress'] } }] });
     }
-    expect(Object.keys(created.Outputs)).toContain('PrivateEndpoint');
   });
 });
 
@@ -94,6 +112,8 @@ describe('QwenChatStack: the instance count', () => {
     expect(stack.parameters.instanceCount?.logicalId).toBe('InstanceCount');
     expect(t.Metadata['ALIYUN::ROS::Interface'].ParameterGroups[1].Parameters).toEqual(['EcsInstanceType', 'InstancePassword', 'InstanceCount']);
     expect(t.Description.en).toContain(' on GPU ECS instances in a new or an existing VPC');
+    expect(t.Description.en).toContain('A Classic Load Balancer spreads the users over the instances.');
+    expect(stack.loadBalancer).toBeDefined();
   });
 
   test('a fixed count: the fields report the number', () => {
