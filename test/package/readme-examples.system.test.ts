@@ -33,7 +33,7 @@ function documentBlocks(file: string): Block[] {
 
 const key = (b: Block) => `${b.file}:${b.line}`;
 
-function typeCheck(blocks: Block[]): Map<number, string[]> {
+function typeCheck(blocks: Block[]): Map<string, string[]> {
   const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
   const options: ts.CompilerOptions = {
