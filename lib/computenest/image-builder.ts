@@ -34,7 +34,7 @@ export interface ImageBuilderProps {
    * Public bandwidth of the build instance, Mbit/s.
    * @default 100
    */
-  readonly internetMaxBandwidthOut?: number;
+  readonly internetMaxBandwidthOutMbps?: number;
   /**
    * Cloud Assistant command type.
    * @default CommandType.RUN_SHELL_SCRIPT
@@ -44,7 +44,7 @@ export interface ImageBuilderProps {
    * Build command timeout in seconds.
    * @default 10800
    */
-  readonly timeout?: number;
+  readonly timeoutSeconds?: number;
   /** The build script (render it with `renderImageBuildScript`). */
   readonly commandContent: string;
   /**
@@ -78,9 +78,9 @@ export class ImageBuilder {
       regionId: reqString(owner, raw, 'RegionId'),
       sourceImageId: optString(owner, raw, 'SourceImageId'),
       instanceType: optString(owner, raw, 'InstanceType'),
-      internetMaxBandwidthOut: optNumber(owner, raw, 'InternetMaxBandwidthOut'),
+      internetMaxBandwidthOutMbps: optNumber(owner, raw, 'InternetMaxBandwidthOut'),
       commandType: optString(owner, raw, 'CommandType') as CommandType | undefined,
-      timeout: optNumber(owner, raw, 'Timeout'),
+      timeoutSeconds: optNumber(owner, raw, 'Timeout'),
       tags: Array.isArray(raw.Tags) ? raw.Tags : undefined,
       commandContent: reqString(owner, raw, 'CommandContent'),
       extraProperties: extraOf(raw, KEYS),
@@ -98,11 +98,11 @@ export class ImageBuilder {
   /** Build instance type. */
   public readonly instanceType: string;
   /** Public bandwidth, Mbit/s. */
-  public readonly internetMaxBandwidthOut: number;
+  public readonly internetMaxBandwidthOutMbps: number;
   /** Cloud Assistant command type. */
   public readonly commandType: CommandType;
   /** Build command timeout, seconds. */
-  public readonly timeout: number;
+  public readonly timeoutSeconds: number;
   /** The build script. */
   public readonly commandContent: string;
   /** The props this object was built from. */
@@ -121,9 +121,9 @@ export class ImageBuilder {
     this.sourceImageId = props.sourceImageId ?? (this.osBase ?? OsBase.ALIBABA_CLOUD_LINUX_3).sourceImageId;
     this.osBase?.warnIfLegacy(OWNER);
     this.instanceType = props.instanceType ?? DEFAULT_IMAGE_BUILDER_INSTANCE_TYPE;
-    this.internetMaxBandwidthOut = props.internetMaxBandwidthOut ?? 100;
+    this.internetMaxBandwidthOutMbps = props.internetMaxBandwidthOutMbps ?? 100;
     this.commandType = enumMember(`${OWNER} '${props.id ?? 'Image_1'}'`, 'commandType', CommandType, props.commandType ?? CommandType.RUN_SHELL_SCRIPT);
-    this.timeout = props.timeout ?? 10800;
+    this.timeoutSeconds = props.timeoutSeconds ?? 10800;
     this.commandContent = props.commandContent;
     const owner = `${OWNER} '${this.id}'`;
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(this.id)) {
@@ -131,11 +131,11 @@ export class ImageBuilder {
     }
     requireNonEmpty(owner, 'regionId', this.regionId);
     requireNonEmpty(owner, 'commandContent', this.commandContent);
-    if (!Number.isInteger(this.internetMaxBandwidthOut) || this.internetMaxBandwidthOut < 1 || this.internetMaxBandwidthOut > 100) {
-      throw new Error(`${owner}: internetMaxBandwidthOut ${this.internetMaxBandwidthOut} must be an integer from 1 to 100 Mbit/s (the build downloads the model over the internet).`);
+    if (!Number.isInteger(this.internetMaxBandwidthOutMbps) || this.internetMaxBandwidthOutMbps < 1 || this.internetMaxBandwidthOutMbps > 100) {
+      throw new Error(`${owner}: internetMaxBandwidthOutMbps ${this.internetMaxBandwidthOutMbps} must be an integer from 1 to 100 Mbit/s (the build downloads the model over the internet).`);
     }
-    if (!Number.isInteger(this.timeout)) {
-      throw new Error(`${owner}: timeout ${this.timeout} must be a whole number of seconds.`);
+    if (!Number.isInteger(this.timeoutSeconds)) {
+      throw new Error(`${owner}: timeoutSeconds ${this.timeoutSeconds} must be a whole number of seconds.`);
     }
   }
 
@@ -155,9 +155,9 @@ export class ImageBuilder {
       RegionId: this.regionId,
       SourceImageId: this.sourceImageId,
       InstanceType: this.instanceType,
-      InternetMaxBandwidthOut: this.internetMaxBandwidthOut,
+      InternetMaxBandwidthOut: this.internetMaxBandwidthOutMbps,
       CommandType: this.commandType,
-      Timeout: this.timeout,
+      Timeout: this.timeoutSeconds,
       Tags: [...(this.props.tags ?? [])],
       CommandContent: this.commandContent,
     }, this.props.extraProperties);

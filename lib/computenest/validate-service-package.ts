@@ -181,15 +181,15 @@ export function validateServicePackage(pkg: ComputeNestServicePackage): void {
       const fit = checkModelFit(pkg.model, spec);
       if (!fit.fits) errors.push(`${where} InstanceType ${fit.reason}. Choose one of: ${allowed.join(', ')}.`);
     }
-    if (builder.timeout > MAX_IMAGE_BUILDER_TIMEOUT_SECONDS) {
-      errors.push(`${where} Timeout ${builder.timeout} exceeds the Cloud Assistant command limit of ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS} s; `
-        + `set timeout to at most ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS}.`);
+    if (builder.timeoutSeconds > MAX_IMAGE_BUILDER_TIMEOUT_SECONDS) {
+      errors.push(`${where} Timeout ${builder.timeoutSeconds} exceeds the Cloud Assistant command limit of ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS} s; `
+        + `set timeoutSeconds (config.yaml Timeout) to at most ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS}.`);
     }
     const health = healthTimeoutOf(builder.commandContent);
     const needed = (health ?? 0) + IMAGE_BUILD_STEPS_BUDGET_SECONDS;
-    if (builder.timeout < needed) {
-      errors.push(`${where} Timeout ${builder.timeout} s is shorter than the build needs: ${IMAGE_BUILD_STEPS_BUDGET_SECONDS} s for the build steps`
-        + `${health === undefined ? '' : ` + HEALTH_TIMEOUT ${health} s of the script's health check`}; set timeout to at least ${needed} `
+    if (builder.timeoutSeconds < needed) {
+      errors.push(`${where} Timeout ${builder.timeoutSeconds} s is shorter than the build needs: ${IMAGE_BUILD_STEPS_BUDGET_SECONDS} s for the build steps`
+        + `${health === undefined ? '' : ` + HEALTH_TIMEOUT ${health} s of the script's health check`}; set timeoutSeconds (config.yaml Timeout) to at least ${needed} `
         + `(and at most ${MAX_IMAGE_BUILDER_TIMEOUT_SECONDS}).`);
     }
     const scriptBase = scriptParameter(builder.commandContent, 'OS_BASE');

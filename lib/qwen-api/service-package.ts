@@ -63,7 +63,7 @@ export function qwenApiServicePackage(props: QwenApiServicePackageProps): Comput
     regionId: regions[0],
     osBase: VLLM_OS_BASE,
     instanceType: builderType,
-    timeout: props.imageBuildTimeoutSeconds,
+    timeoutSeconds: props.imageBuildTimeoutSeconds,
     commandContent: renderVllmImageBuildScript({ ...props.script, checkpoint: c, placement }),
   });
   const artifact = new Artifact({

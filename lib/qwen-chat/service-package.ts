@@ -78,7 +78,7 @@ export function qwenChatServicePackage(props: QwenChatServicePackageProps): Comp
     osBase,
     regionId: regions[0],
     instanceType: props.builderInstanceType,
-    timeout: props.imageBuildTimeoutSeconds,
+    timeoutSeconds: props.imageBuildTimeoutSeconds,
     commandContent: renderImageBuildScript({ ...props.script, model, osBase }),
   });
   const artifact = new Artifact({

@@ -22,8 +22,8 @@ describe('ComputeNestServicePackage config.yaml model', () => {
     // typed fields survive the round trip
     const [b0, b1] = [pkg.imageBuilders[0], back.imageBuilders[0]];
     expect(b1).toMatchObject({
-      id: b0.id, regionId: b0.regionId, instanceType: b0.instanceType, timeout: b0.timeout,
-      internetMaxBandwidthOut: b0.internetMaxBandwidthOut, commandType: b0.commandType, commandContent: b0.commandContent,
+      id: b0.id, regionId: b0.regionId, instanceType: b0.instanceType, timeoutSeconds: b0.timeoutSeconds,
+      internetMaxBandwidthOutMbps: b0.internetMaxBandwidthOutMbps, commandType: b0.commandType, commandContent: b0.commandContent,
     });
     expect(back.artifacts[0].supportRegionIds).toEqual(pkg.artifacts[0].supportRegionIds);
     expect(back.artifacts[0].imageBuilderId).toBe('Image_1');
@@ -39,7 +39,7 @@ describe('ComputeNestServicePackage config.yaml model', () => {
       centos_7: { artifactId: '${Artifact.Artifact_1.ArtifactId}', artifactVersion: '${Artifact.Artifact_1.ArtifactVersion}' },
     });
     expect(pkg.artifacts[0].imageBuilderId).toBe('Image_1');
-    expect(pkg.imageBuilders[0]).toMatchObject({ regionId: 'ap-southeast-1', instanceType: 'ecs.gn6i-c4g1.xlarge', timeout: 10800 });
+    expect(pkg.imageBuilders[0]).toMatchObject({ regionId: 'ap-southeast-1', instanceType: 'ecs.gn6i-c4g1.xlarge', timeoutSeconds: 10800 });
   });
 
   test('unknown future keys pass through at every level', () => {

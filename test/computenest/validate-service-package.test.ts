@@ -16,7 +16,7 @@ function build(o: {
   const builder = new ImageBuilder({
     regionId: o.builderRegion ?? 'ap-southeast-1',
     instanceType: o.instanceType,
-    timeout: o.timeout,
+    timeoutSeconds: o.timeout,
     commandContent: o.script ?? renderImageBuildScript(),
   });
   const artifact = new Artifact({ name: 'qwen', source: builder, supportRegionIds: o.supportRegionIds ?? ['ap-southeast-1'] });
@@ -141,12 +141,12 @@ describe('validateServicePackage', () => {
     });
     test('a timeout above the Cloud Assistant limit fails', () => {
       expect(() => validateServicePackage(build({ timeout: 90000 }))).toThrow(
-        /ImageBuilder 'Image_1' Timeout 90000 exceeds the Cloud Assistant command limit of 86400 s; set timeout to at most 86400/,
+        /ImageBuilder 'Image_1' Timeout 90000 exceeds the Cloud Assistant command limit of 86400 s; set timeoutSeconds \(config.yaml Timeout\) to at most 86400/,
       );
     });
     test('a timeout shorter than build steps + health check fails', () => {
       expect(() => validateServicePackage(build({ timeout: 3000 }))).toThrow(
-        /ImageBuilder 'Image_1' Timeout 3000 s is shorter than the build needs: 3600 s for the build steps \+ HEALTH_TIMEOUT 1800 s of the script's health check; set timeout to at least 5400/,
+        /ImageBuilder 'Image_1' Timeout 3000 s is shorter than the build needs: 3600 s for the build steps \+ HEALTH_TIMEOUT 1800 s of the script's health check; set timeoutSeconds \(config.yaml Timeout\) to at least 5400/,
       );
     });
     test('a script rendered for another base than the builder\'s image fails', () => {
