@@ -76,6 +76,8 @@ param APP_REVISION 'master'
 param APP_COMMIT ''
 param APP_DIR '/root/Qwen-14B-Chat-Demo'
 param APP_PORT '7860'
+param APP_ENTRY 'app.py'
+param APP_ARGS ''
 param MODEL_ID 'qwen/Qwen-14B-Chat'
 param MODEL_REVISION 'v1.0.4'
 param MODEL_FILE_SHA256 ''
@@ -321,7 +323,7 @@ step_app() {
     git -C "$APP_DIR" checkout -q "$APP_REVISION" || die "revision $APP_REVISION not found in $APP_REPO"
   fi
   log "app $APP_REPO at $(git -C "$APP_DIR" rev-parse HEAD)"
-  [ -f "$APP_DIR/app.py" ] || die "$APP_DIR/app.py not found after checkout of $APP_REPO"
+  [ -f "$APP_DIR/$APP_ENTRY" ] || die "$APP_DIR/$APP_ENTRY not found after checkout of $APP_REPO"
 }
 
 step_model() {
@@ -386,8 +388,10 @@ step_manifest() {
 }
 
 step_start_app() {
-  log "starting $APP_DIR/app.py on $APP_HOST:$APP_PORT (log $APP_LOG)"
-  (cd "$APP_DIR" && GRADIO_SERVER_NAME="$APP_HOST" GRADIO_SERVER_PORT="$APP_PORT" exec "$PYTHON_BIN" app.py) \
+  log "starting $APP_DIR/$APP_ENTRY $APP_ARGS on $APP_HOST:$APP_PORT (log $APP_LOG)"
+  # APP_ARGS: the demo's own arguments (a checkpoint-taking demo is told its checkpoint and address); a word list.
+  # shellcheck disable=SC2086
+  (cd "$APP_DIR" && GRADIO_SERVER_NAME="$APP_HOST" GRADIO_SERVER_PORT="$APP_PORT" exec "$PYTHON_BIN" "$APP_ENTRY" $APP_ARGS) \
     >"$APP_LOG" 2>&1 &
   APP_PID=$!
 }

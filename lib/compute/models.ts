@@ -37,6 +37,12 @@ export interface QwenAppSpec {
   readonly entrypoint: string;
   /** Local TCP port the demo listens on (Gradio default 7860). */
   readonly port: number;
+  /**
+   * The demo's argument that names the checkpoint directory: the deploy and the image build pass the
+   * model's local ModelScope snapshot with it, and the port as `--server-port`.
+   * @default - none: the demo is not told its checkpoint (a studio app.py loads what it hard-codes)
+   */
+  readonly checkpointArgument?: string;
 }
 
 /** Everything needed to describe a (custom) Qwen model for {@link QwenModel.of}. */
@@ -117,6 +123,33 @@ function studioApp(demo: string): QwenAppSpec {
   };
 }
 
+/**
+ * QwenLM/Qwen's web_demo.py, told its checkpoint: `-c, --checkpoint-path`, `--server-port`, `--server-name`
+ * (QwenLM/Qwen web_demo.py at 2df8e8ac450fa185c421a08b0090ef81826caa6e; requirements_web_demo.txt: gradio<3.42,
+ * mdtex2html). The Int8/Int4 presets use it, so they load their quantized checkpoint: the studio app.py's
+ * arguments are unknown.
+ */
+function webDemoApp(): QwenAppSpec {
+  return {
+    studioRepo: 'https://github.com/QwenLM/Qwen.git',
+    directory: '/root/Qwen',
+    entrypoint: 'web_demo.py',
+    port: DEMO_PORT,
+    checkpointArgument: '-c',
+  };
+}
+
+/**
+ * The demo's arguments after its entrypoint: none for a studio app; for a checkpoint-taking demo the local
+ * snapshot of the model (`<modelCacheDirectory>/<modelScopeId>`, where the image build downloads it) and its
+ * loopback address.
+ */
+export function qwenAppArguments(model: QwenModel, modelCacheDirectory: string): string[] {
+  const arg = model.app.checkpointArgument;
+  // web_demo.py's --server-name defaults to 127.0.0.1 (loopback: nginx is the way in); its port defaults to 8000.
+  return arg === undefined ? [] : [arg, `${modelCacheDirectory}/${model.modelScopeId}`, '--server-port', String(model.app.port)];
+}
+
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MODELSCOPE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const KEY = /^[a-z0-9][a-z0-9._-]*$/;
@@ -153,7 +186,7 @@ export class QwenModel implements GpuRequirement {
     name: 'Qwen-7B-Chat',
     precision: 'int8',
     modelScopeId: 'qwen/Qwen-7B-Chat-Int8',
-    app: studioApp('Qwen-7B-Chat-Demo'),
+    app: webDemoApp(),
     gpuMemoryGiB: withHeadroom(estimated8kPeak(11.2, 16.99, 22.58)),
     contextTokens: CONTEXT_8K,
     minComputeCapability: MIN_CC,
@@ -165,7 +198,7 @@ export class QwenModel implements GpuRequirement {
     name: 'Qwen-7B-Chat',
     precision: 'int4',
     modelScopeId: 'qwen/Qwen-7B-Chat-Int4',
-    app: studioApp('Qwen-7B-Chat-Demo'),
+    app: webDemoApp(),
     gpuMemoryGiB: withHeadroom(13.62),
     contextTokens: CONTEXT_8K,
     minComputeCapability: MIN_CC,
@@ -189,7 +222,7 @@ export class QwenModel implements GpuRequirement {
     name: 'Qwen-14B-Chat',
     precision: 'int8',
     modelScopeId: 'qwen/Qwen-14B-Chat-Int8',
-    app: studioApp('Qwen-14B-Chat-Demo'),
+    app: webDemoApp(),
     gpuMemoryGiB: withHeadroom(estimated8kPeak(18.81, 30.15, 38.94)),
     contextTokens: CONTEXT_8K,
     minComputeCapability: MIN_CC,
@@ -201,7 +234,7 @@ export class QwenModel implements GpuRequirement {
     name: 'Qwen-14B-Chat',
     precision: 'int4',
     modelScopeId: 'qwen/Qwen-14B-Chat-Int4',
-    app: studioApp('Qwen-14B-Chat-Demo'),
+    app: webDemoApp(),
     gpuMemoryGiB: withHeadroom(21.79),
     contextTokens: CONTEXT_8K,
     minComputeCapability: MIN_CC,
@@ -225,7 +258,7 @@ export class QwenModel implements GpuRequirement {
     name: 'Qwen-72B-Chat',
     precision: 'int8',
     modelScopeId: 'qwen/Qwen-72B-Chat-Int8',
-    app: studioApp('Qwen-72B-Chat-Demo'),
+    app: webDemoApp(),
     gpuMemoryGiB: withHeadroom(81.27),
     contextTokens: CONTEXT_2K,
     minComputeCapability: MIN_CC,
@@ -237,7 +270,7 @@ export class QwenModel implements GpuRequirement {
     name: 'Qwen-72B-Chat',
     precision: 'int4',
     modelScopeId: 'qwen/Qwen-72B-Chat-Int4',
-    app: studioApp('Qwen-72B-Chat-Demo'),
+    app: webDemoApp(),
     gpuMemoryGiB: withHeadroom(48.86),
     contextTokens: CONTEXT_2K,
     minComputeCapability: MIN_CC,
@@ -313,6 +346,9 @@ export class QwenModel implements GpuRequirement {
     }
     if (typeof app.entrypoint !== 'string' || !ENTRYPOINT.test(app.entrypoint)) {
       fail('app.entrypoint', app.entrypoint, 'expected a Python file name such as "app.py"');
+    }
+    if (app.checkpointArgument !== undefined && !/^-{1,2}[a-z][a-z-]*$/.test(app.checkpointArgument)) {
+      fail('app.checkpointArgument', app.checkpointArgument, 'expected an option such as "--checkpoint-path"');
     }
     if (!Number.isInteger(app.port) || app.port < 1 || app.port > 65535) {
       fail('app.port', app.port, 'expected an integer from 1 to 65535');

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { gzipSync } from 'zlib';
-import { QwenModel } from '../compute/models';
+import { QwenModel, qwenAppArguments } from '../compute/models';
 import { assetPath } from '../computenest/private/assets';
 import { ImageLayout } from '../image/image-layout';
 import { CryptScheme, OsBase } from '../image/os-base';
@@ -126,6 +126,12 @@ export const DEFAULT_PIP_PACKAGES: readonly string[] = Object.freeze([
   'gradio==3.41.2',
 ]);
 
+/**
+ * What QwenLM/Qwen's web_demo.py imports beyond the studio app: mdtex2html (its requirements_web_demo.txt lists
+ * it unpinned beside gradio<3.42; 1.3.2 is the release on PyPI, not tried with the demo here).
+ */
+export const WEB_DEMO_PIP_PACKAGES: readonly string[] = Object.freeze(['mdtex2html==1.3.2']);
+
 /** Extra packages GPTQ-quantised (Int8/Int4) Qwen checkpoints need. */
 export const GPTQ_PIP_PACKAGES: readonly string[] = Object.freeze(['auto-gptq==0.4.2', 'optimum==1.12.0']);
 
@@ -145,7 +151,7 @@ export const IMAGE_BUILD_SCRIPT_PARAMETERS: readonly string[] = Object.freeze([
   'OS_BASE', 'OS_RELEASE_ID', 'OS_RELEASE_VERSION_ID', 'PKG_MANAGER', 'SYSTEM_PACKAGES', 'GPU_DRIVER_PACKAGES',
   'GPU_DRIVER_MIN', 'CUDA_MIN', 'BASE_PYTHON', 'PYTHON_SOURCE_VERSION', 'PYTHON_SOURCE_SHA256', 'OPENSSL_SOURCE_VERSION',
   'OPENSSL_SOURCE_SHA256', 'OPENSSL_BIN', 'NGINX_USER', 'CRYPT_SCHEMES', 'PIP_PACKAGES', 'PIP_LOCK_URL', 'PIP_LOCK_SHA256',
-  'APP_REPO', 'APP_REVISION', 'APP_COMMIT', 'APP_DIR', 'APP_PORT', 'MODEL_ID', 'MODEL_REVISION', 'MODEL_FILE_SHA256',
+  'APP_REPO', 'APP_REVISION', 'APP_COMMIT', 'APP_DIR', 'APP_PORT', 'APP_ENTRY', 'APP_ARGS', 'MODEL_ID', 'MODEL_REVISION', 'MODEL_FILE_SHA256',
   'MODEL_TARBALL_URL', 'MODEL_TARBALL_SHA256', 'HEALTH_TIMEOUT', 'HEALTH_INTERVAL', 'PYTHON_PREFIX', 'OPENSSL_PREFIX',
   'MODEL_CACHE', 'IMAGE_TOOLS',
 ]);
@@ -244,7 +250,8 @@ export function imageBuildScriptParameters(props: ImageBuildScriptProps = {}): R
   const base = props.osBase ?? OsBase.ALIBABA_CLOUD_LINUX_3;
   const layout = props.layout ?? qwenChatImageLayout(model, base);
   const packages = props.pipPackages
-    ?? [...DEFAULT_PIP_PACKAGES, ...(model.precision === 'bf16' ? [] : GPTQ_PIP_PACKAGES)];
+    ?? [...DEFAULT_PIP_PACKAGES, ...(model.precision === 'bf16' ? [] : GPTQ_PIP_PACKAGES),
+      ...(model.app.checkpointArgument === undefined ? [] : WEB_DEMO_PIP_PACKAGES)];
   if (packages.length === 0) throw new Error(`${OWNER}: pipPackages is empty; list the pinned packages the demo imports.`);
   packages.forEach((p, i) => check(`pipPackages[${i}]`, p, PINNED_PACKAGE, "a pinned requirement 'name==version'"));
   for (const [prop, download] of [['modelTarball', props.modelTarball], ['pipLock', props.pipLock]] as const) {
@@ -271,6 +278,8 @@ export function imageBuildScriptParameters(props: ImageBuildScriptProps = {}): R
     APP_COMMIT: props.appCommit === undefined ? '' : check('appCommit', props.appCommit, COMMIT, 'a full 40-hex git commit id'),
     APP_DIR: check('layout.appDirectory', layout.appDirectory, ABS_PATH, 'an absolute path'),
     APP_PORT: String(model.app.port),
+    APP_ENTRY: check('model.app.entrypoint', model.app.entrypoint, /^[A-Za-z0-9][A-Za-z0-9._-]*\.py$/, 'a Python file name'),
+    APP_ARGS: qwenAppArguments(model, layout.modelCacheDirectory).map((a) => check('app argument', a, /^[A-Za-z0-9_./:=-]+$/, 'a safe word')).join(' '),
     MODEL_ID: check('model.modelScopeId', model.modelScopeId, MODEL_ID, "a ModelScope id 'owner/name'"),
     MODEL_REVISION: check('modelRevision', props.modelRevision ?? MODEL_REVISIONS[model.modelScopeId] ?? 'master', REVISION, 'a ModelScope tag'),
     MODEL_FILE_SHA256: fileHashes.join(' '),

@@ -1,7 +1,7 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { GpuInstanceOptions, InstanceChargeType, PeriodUnit } from '../compute/instance-options';
 import { QwenGpuInstance } from '../compute/qwen-gpu-instance';
-import { QwenModel } from '../compute/models';
+import { QwenModel, qwenAppArguments } from '../compute/models';
 import { BilingualText, bilingual, ConsoleInterface } from '../computenest/console-metadata';
 import { instanceCountParameter, InstanceCountParameterProps } from '../computenest/instance-count-parameter';
 import { NetworkParameters, sourceCidrIpParameter } from '../computenest/network-parameters';
@@ -366,7 +366,8 @@ export class QwenChatStack extends ros.Stack {
       name: serviceName,
       description: `${model.displayName} Gradio demo`,
       workingDirectory: this.imageLayout.appDirectory,
-      execStart: [this.imageLayout.pythonPath, model.app.entrypoint],
+      // A checkpoint-taking demo (the Int8/Int4 presets' web_demo.py) is told its checkpoint and address.
+      execStart: [this.imageLayout.pythonPath, model.app.entrypoint, ...qwenAppArguments(model, this.imageLayout.modelCacheDirectory)],
       environment: {
         GRADIO_SERVER_NAME: '127.0.0.1',
         GRADIO_SERVER_PORT: String(model.app.port),

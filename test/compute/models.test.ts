@@ -47,9 +47,15 @@ describe('QwenModel presets', () => {
     for (const m of QwenModel.ALL) {
       const suffix = m.precision === 'bf16' ? '' : `-${m.precision === 'int8' ? 'Int8' : 'Int4'}`;
       expect(m.modelScopeId).toBe(`qwen/${m.name}${suffix}`);
-      expect(m.app.studioRepo).toBe(`https://www.modelscope.cn/studios/qwen/${m.name}-Demo.git`);
-      expect(m.app.directory).toBe(`/root/${m.name}-Demo`);
-      expect(m.app.entrypoint).toBe('app.py');
+      if (m.precision === 'bf16') {
+        expect(m.app.studioRepo).toBe(`https://www.modelscope.cn/studios/qwen/${m.name}-Demo.git`);
+        expect(m.app.directory).toBe(`/root/${m.name}-Demo`);
+      } else {
+        // Int8/Int4: QwenLM/Qwen's web_demo.py, told its quantized checkpoint with -c
+        expect([m.app.studioRepo, m.app.directory, m.app.entrypoint, m.app.checkpointArgument])
+          .toEqual(['https://github.com/QwenLM/Qwen.git', '/root/Qwen', 'web_demo.py', '-c']);
+      }
+      expect(m.app.entrypoint).toBe(m.precision === 'bf16' ? 'app.py' : 'web_demo.py');
       expect(m.app.port).toBe(7860);
       expect(m.gpuMemoryGiB).toBeGreaterThan(0);
       expect(m.contextTokens).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { gunzipSync } from 'zlib';
 import { QwenModel } from '../../lib/compute/models';
 import { OsBase } from '../../lib/image/os-base';
 import {
-  DEFAULT_PIP_PACKAGES, GPTQ_PIP_PACKAGES, IMAGE_BUILD_SCRIPT_PARAMETERS, MODEL_REVISIONS, imageBuildScriptBody,
+  DEFAULT_PIP_PACKAGES, GPTQ_PIP_PACKAGES, WEB_DEMO_PIP_PACKAGES, IMAGE_BUILD_SCRIPT_PARAMETERS, MODEL_REVISIONS, imageBuildScriptBody,
   imageBuildScriptParameters, imageBuildScriptPath, renderImageBuildScript,
 } from '../../lib/qwen-chat/image-build-script';
 import { qwenChatImageLayout } from '../../lib/qwen-chat/image-layout';
@@ -129,7 +129,12 @@ describe('renderImageBuildScript', () => {
     expect(out.APP_REVISION).toBe('v2');
     expect(out.HEALTH_TIMEOUT).toBe('600');
     expect(out.MODEL_TARBALL_SHA256).toBe('a'.repeat(64));
-    expect(out.PIP_PACKAGES).toBe([...DEFAULT_PIP_PACKAGES, ...GPTQ_PIP_PACKAGES].join(' '));
+    expect(out.PIP_PACKAGES).toBe([...DEFAULT_PIP_PACKAGES, ...GPTQ_PIP_PACKAGES, ...WEB_DEMO_PIP_PACKAGES].join(' '));
+    // the Int4 preset's demo is QwenLM/Qwen's web_demo.py, told its quantized checkpoint (the downloaded snapshot)
+    expect([out.APP_REPO, out.APP_DIR, out.APP_ENTRY]).toEqual(['https://github.com/QwenLM/Qwen.git', '/root/Qwen', 'web_demo.py']);
+    expect(out.APP_ARGS).toBe('-c /root/.cache/modelscope/hub/qwen/Qwen-14B-Chat-Int4 --server-port 7860');
+    const bf16 = exported(renderImageBuildScript({ model: QwenModel.QWEN_14B_CHAT }));
+    expect([bf16.APP_ENTRY, bf16.APP_ARGS]).toEqual(['app.py', '']);
   });
 
   test.each(QWEN_CHAT_PRESETS.flatMap((p) => OsBase.ALL.map((b) => [p.stackName, b.key, p.model, b] as const)))(
