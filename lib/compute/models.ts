@@ -43,6 +43,11 @@ export interface QwenAppSpec {
    * @default - none: the demo is not told its checkpoint (a studio app.py loads what it hard-codes)
    */
   readonly checkpointArgument?: string;
+  /**
+   * The 40-hex commit of `studioRepo` the image build checks out (it fails if HEAD differs).
+   * @default - none: the image build checks out its `appRevision` and records the commit it got
+   */
+  readonly commit?: string;
 }
 
 /** Everything needed to describe a (custom) Qwen model for {@link QwenModel.of}. */
@@ -129,6 +134,9 @@ function studioApp(demo: string): QwenAppSpec {
  * mdtex2html). The Int8/Int4 presets use it, so they load their quantized checkpoint: the studio app.py's
  * arguments are unknown.
  */
+/** The QwenLM/Qwen commit whose web_demo.py was read (the head of its default branch `main`). */
+export const QWEN_WEB_DEMO_COMMIT = '2df8e8ac450fa185c421a08b0090ef81826caa6e';
+
 function webDemoApp(): QwenAppSpec {
   return {
     studioRepo: 'https://github.com/QwenLM/Qwen.git',
@@ -136,6 +144,8 @@ function webDemoApp(): QwenAppSpec {
     entrypoint: 'web_demo.py',
     port: DEMO_PORT,
     checkpointArgument: '-c',
+    // QwenLM/Qwen's default branch is `main` (there is no `master`); this is its head, the commit read.
+    commit: QWEN_WEB_DEMO_COMMIT,
   };
 }
 
@@ -349,6 +359,9 @@ export class QwenModel implements GpuRequirement {
     }
     if (app.checkpointArgument !== undefined && !/^-{1,2}[a-z][a-z-]*$/.test(app.checkpointArgument)) {
       fail('app.checkpointArgument', app.checkpointArgument, 'expected an option such as "--checkpoint-path"');
+    }
+    if (app.commit !== undefined && !/^[0-9a-f]{40}$/.test(app.commit)) {
+      fail('app.commit', app.commit, 'expected a full 40-hex git commit id (lower case)');
     }
     if (!Number.isInteger(app.port) || app.port < 1 || app.port > 65535) {
       fail('app.port', app.port, 'expected an integer from 1 to 65535');

@@ -79,7 +79,8 @@ export interface ImageBuildScriptProps {
   readonly appRevision?: string;
   /**
    * The 40-hex commit of the demo studio repo; the build checks it out and fails if HEAD differs.
-   * @default - none: the build warns UNPINNED and records the commit it got in the manifest
+   * @default - the model's `app.commit` (QwenLM/Qwen's for the Int8/Int4 presets' web_demo.py); else none: the
+   * build warns UNPINNED and records the commit it got in the manifest
    */
   readonly appCommit?: string;
   /**
@@ -275,7 +276,8 @@ export function imageBuildScriptParameters(props: ImageBuildScriptProps = {}): R
     PIP_LOCK_SHA256: props.pipLock?.sha256 ?? '',
     APP_REPO: check('model.app.studioRepo', model.app.studioRepo, HTTPS_URL, 'an https:// git URL'),
     APP_REVISION: check('appRevision', props.appRevision ?? 'master', REVISION, 'a git tag or branch name'),
-    APP_COMMIT: props.appCommit === undefined ? '' : check('appCommit', props.appCommit, COMMIT, 'a full 40-hex git commit id'),
+    APP_COMMIT: props.appCommit !== undefined ? check('appCommit', props.appCommit, COMMIT, 'a full 40-hex git commit id')
+      : model.app.commit !== undefined ? check('model.app.commit', model.app.commit, COMMIT, 'a full 40-hex git commit id') : '',
     APP_DIR: check('layout.appDirectory', layout.appDirectory, ABS_PATH, 'an absolute path'),
     APP_PORT: String(model.app.port),
     APP_ENTRY: check('model.app.entrypoint', model.app.entrypoint, /^[A-Za-z0-9][A-Za-z0-9._-]*\.py$/, 'a Python file name'),

@@ -14,8 +14,9 @@ import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { QwenModel } from '../../lib/compute/models';
 import { OsBase } from '../../lib/image/os-base';
-import { renderImageBuildScript } from '../../lib/qwen-chat/image-build-script';
+import { imageBuildScriptParameters, renderImageBuildScript } from '../../lib/qwen-chat/image-build-script';
 import { requireTool } from '../support/tools';
 
 const SCRIPT = path.join(__dirname, '../../assets/image-build.sh');
@@ -469,6 +470,45 @@ describe('assets/image-build.sh', () => {
       await new Promise<void>((resolve, reject) => {
         const srv = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => srv.close(() => resolve()));
       });
+    });
+    test('start_app runs a checkpoint-taking demo with APP_ENTRY and APP_ARGS: it is told the snapshot and its port', async () => {
+      // STAND-IN for QwenLM/Qwen web_demo.py: its argparse (-c/--checkpoint-path, --server-port default 8000,
+      // --server-name default 127.0.0.1); it serves only if the checkpoint directory exists, and answers with its path.
+      const appDir = tmp('web-demo-');
+      fs.writeFileSync(path.join(appDir, 'web_demo.py'), [
+        'import argparse, http.server, os, sys',
+        'p = argparse.ArgumentParser()',
+        "p.add_argument('-c', '--checkpoint-path', default='Qwen/Qwen-7B-Chat')",
+        "p.add_argument('--server-port', type=int, default=8000)",
+        "p.add_argument('--server-name', default='127.0.0.1')",
+        'a = p.parse_args()',
+        "if not os.path.isdir(a.checkpoint_path): sys.exit('stand-in web_demo.py: no checkpoint at ' + a.checkpoint_path)",
+        'class H(http.server.BaseHTTPRequestHandler):',
+        '    def do_GET(self):',
+        '        self.send_response(200); self.end_headers(); self.wfile.write(a.checkpoint_path.encode())',
+        'http.server.HTTPServer((a.server_name, a.server_port), H).serve_forever()',
+        '',
+      ].join('\n'));
+      const cache = tmp('model-cache-');
+      const port = await freePort();
+      const rendered = imageBuildScriptParameters({ model: QwenModel.QWEN_14B_CHAT_INT4 });
+      // the rendered arguments, with this machine's cache directory and a free port in place of the image's
+      const args = rendered.APP_ARGS.replace(rendered.MODEL_CACHE, cache).replace('--server-port 7860', `--server-port ${port}`);
+      expect(args).toBe(`-c ${cache}/qwen/Qwen-14B-Chat-Int4 --server-port ${port}`);
+      const env = {
+        IMAGE_BUILD_STEPS: 'start_app health_check stop_app', APP_DIR: appDir, APP_PORT: String(port), APP_ENTRY: rendered.APP_ENTRY,
+        APP_ARGS: args, PYTHON_BIN: '/usr/bin/python3', HEALTH_TIMEOUT: '20', HEALTH_INTERVAL: '0.2',
+      };
+      // no snapshot downloaded yet: the demo exits and the build fails early, not at the end of its budget
+      const missing = await runScript(env);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toMatch(/ERROR: app process [0-9]+ exited before answering/);
+      expect(missing.stderr).toContain(`stand-in web_demo.py: no checkpoint at ${cache}/qwen/Qwen-14B-Chat-Int4`);
+      fs.mkdirSync(path.join(cache, 'qwen', 'Qwen-14B-Chat-Int4'), { recursive: true });
+      const r = await runScript(env);
+      expect(r.stderr).toContain(`starting ${appDir}/web_demo.py -c ${cache}/qwen/Qwen-14B-Chat-Int4 --server-port ${port}`);
+      expect(r.stderr).toMatch(new RegExp(`app answered on http://127.0.0.1:${port}/`));
+      expect(r.code).toBe(0);
     });
   });
 

@@ -52,8 +52,9 @@ describe('QwenModel presets', () => {
         expect(m.app.directory).toBe(`/root/${m.name}-Demo`);
       } else {
         // Int8/Int4: QwenLM/Qwen's web_demo.py, told its quantized checkpoint with -c
-        expect([m.app.studioRepo, m.app.directory, m.app.entrypoint, m.app.checkpointArgument])
-          .toEqual(['https://github.com/QwenLM/Qwen.git', '/root/Qwen', 'web_demo.py', '-c']);
+        // at the commit whose argparse was read (QwenLM/Qwen has no `master` branch to fall back on)
+        expect([m.app.studioRepo, m.app.directory, m.app.entrypoint, m.app.checkpointArgument, m.app.commit])
+          .toEqual(['https://github.com/QwenLM/Qwen.git', '/root/Qwen', 'web_demo.py', '-c', '2df8e8ac450fa185c421a08b0090ef81826caa6e']);
       }
       expect(m.app.entrypoint).toBe(m.precision === 'bf16' ? 'app.py' : 'web_demo.py');
       expect(m.app.port).toBe(7860);
@@ -121,6 +122,8 @@ describe('QwenModel.of', () => {
     ['directory with ..', { app: { ...CUSTOM.app, directory: '/root/../etc' } }, /app\.directory "\/root\/\.\.\/etc" is invalid/],
     ['root directory', { app: { ...CUSTOM.app, directory: '/' } }, /app\.directory "\/" is invalid/],
     ['entrypoint not python', { app: { ...CUSTOM.app, entrypoint: 'run.sh' } }, /app\.entrypoint "run\.sh" is invalid; expected a Python file name/],
+    ['checkpointArgument with a space', { app: { ...CUSTOM.app, checkpointArgument: '-c x' } }, /app\.checkpointArgument "-c x" is invalid; expected an option such as "--checkpoint-path"/],
+    ['short commit', { app: { ...CUSTOM.app, commit: '2df8e8a' } }, /app\.commit "2df8e8a" is invalid; expected a full 40-hex git commit id/],
     ['port 0', { app: { ...CUSTOM.app, port: 0 } }, /app\.port 0 is invalid; expected an integer from 1 to 65535/],
     ['port 70000', { app: { ...CUSTOM.app, port: 70000 } }, /app\.port 70000 is invalid/],
     ['negative memory', { gpuMemoryGiB: -1 }, /gpuMemoryGiB -1 is invalid; expected a finite number greater than 0/],

@@ -131,10 +131,11 @@ describe('renderImageBuildScript', () => {
     expect(out.MODEL_TARBALL_SHA256).toBe('a'.repeat(64));
     expect(out.PIP_PACKAGES).toBe([...DEFAULT_PIP_PACKAGES, ...GPTQ_PIP_PACKAGES, ...WEB_DEMO_PIP_PACKAGES].join(' '));
     // the Int4 preset's demo is QwenLM/Qwen's web_demo.py, told its quantized checkpoint (the downloaded snapshot)
-    expect([out.APP_REPO, out.APP_DIR, out.APP_ENTRY]).toEqual(['https://github.com/QwenLM/Qwen.git', '/root/Qwen', 'web_demo.py']);
+    expect([out.APP_REPO, out.APP_DIR, out.APP_ENTRY, out.APP_COMMIT])
+      .toEqual(['https://github.com/QwenLM/Qwen.git', '/root/Qwen', 'web_demo.py', '2df8e8ac450fa185c421a08b0090ef81826caa6e']);
     expect(out.APP_ARGS).toBe('-c /root/.cache/modelscope/hub/qwen/Qwen-14B-Chat-Int4 --server-port 7860');
     const bf16 = exported(renderImageBuildScript({ model: QwenModel.QWEN_14B_CHAT }));
-    expect([bf16.APP_ENTRY, bf16.APP_ARGS]).toEqual(['app.py', '']);
+    expect([bf16.APP_ENTRY, bf16.APP_ARGS, bf16.APP_COMMIT]).toEqual(['app.py', '', '']);
   });
 
   test.each(QWEN_CHAT_PRESETS.flatMap((p) => OsBase.ALL.map((b) => [p.stackName, b.key, p.model, b] as const)))(

@@ -482,6 +482,18 @@ describe('QwenChatStack: props', () => {
     expect(SCRIPT).toContain(`| ${layout.opensslPrefix}/bin/openssl passwd -6 -stdin`);
   });
 
+  test.each(QwenModel.ALL.filter((m) => m.precision !== 'bf16').map((m) => [m.key, m] as const))(
+    '%s: the unit runs QwenLM/Qwen web_demo.py told its quantized checkpoint, the one the image build downloads and starts', (_key, model) => {
+      const stack = new QwenChatStack(newApp(), 'QwenChat', { model });
+      const unit = stack.appService.renderUnit();
+      expect(stack.script.render().readable).toContain(unit);
+      expect(unit).toContain('\nWorkingDirectory=/root/Qwen\n');
+      expect(unit).toContain(`\nExecStart=/usr/local/python3/bin/python3 web_demo.py -c /root/.cache/modelscope/hub/${model.modelScopeId} --server-port 7860\n`);
+      const image = imageBuildScriptParameters({ model });
+      expect(unit).toContain(`\nExecStart=${image.PYTHON_PREFIX}/bin/python3 ${image.APP_ENTRY} ${image.APP_ARGS}\n`);
+      expect(`${image.MODEL_CACHE}/${image.MODEL_ID}`).toBe(`/root/.cache/modelscope/hub/${model.modelScopeId}`);
+    });
+
   test('another model changes the allowed types and the description', () => {
     const { template } = build({ model: QwenModel.QWEN_7B_CHAT_INT4 });
     expect(template.Parameters.EcsInstanceType.AllowedValues).toEqual(QwenGpuInstance.allowedInstanceTypesFor(QwenModel.QWEN_7B_CHAT_INT4));
