@@ -2,14 +2,20 @@ import * as ros from '@alicloud/ros-cdk-core';
 import { GpuInstanceGroup } from '../compute/gpu-instance-group';
 import { GpuInstanceOptions, InstanceChargeType, PeriodUnit } from '../compute/instance-options';
 import { BilingualText, bilingual, ConsoleInterface } from '../computenest/console-metadata';
+import { instanceCountParameter, InstanceCountParameterProps } from '../computenest/instance-count-parameter';
+import { NetworkParameters } from '../computenest/network-parameters';
 import { ScriptedDeployment } from '../deployment/scripted-deployment';
 import { ImageLayout } from '../image/image-layout';
+import { AddressType, ListenerProtocol } from '../loadbalancer/classic-load-balancer';
+import { NginxHealthEndpoint } from '../loadbalancer/nginx-health-endpoint';
+import { LoadBalancerOptions, ServiceLoadBalancer, SessionAffinity } from '../loadbalancer/service-load-balancer';
 import { LlmCheckpoint } from '../models/llm-checkpoint';
 import { VllmFit, VllmFitOptions } from '../models/vllm-fit';
-import { ServiceNetwork } from '../network/service-network';
+import { INetwork } from '../network/network';
+import { IngressPort } from '../network/service-network';
 import { applyRulePack, RuleSuppression } from '../rules';
 import { API_KEY_PATTERN, NginxApiKey } from '../script/nginx-api-key';
-import { PreflightChecks } from '../script/preflight-checks';
+import { PortRequirement, PreflightChecks } from '../script/preflight-checks';
 import { ScriptValue } from '../script/script-value';
 import { ModelSource } from '../serving/model-server';
 import { ModelServerDeployment } from '../serving/model-server-parts';
@@ -64,10 +70,30 @@ export interface QwenApiStackProps extends ros.StackProps {
    */
   readonly completionTimeoutSeconds?: number;
   /**
-   * Options of the GPU instances.
-   * @default - one instance
+   * Options of the GPU instances: count (`amount`, a fixed number), RAM role, tags, disks, spot
+   * and public access.
+   * @default - one instance with a public IP (when the deployer chooses public access)
    */
   readonly instanceOptions?: GpuInstanceOptions;
+  /**
+   * Let the deployer choose the number of GPU instances: an `InstanceCount` console parameter
+   * whose value the instance group's MaxAmount, the RunCommand's targets and the wait's Count all
+   * follow. Not with `instanceOptions.amount` (one count, one place).
+   * @default - no parameter: `instanceOptions.amount` (default 1) instances
+   */
+  readonly instanceCountParameter?: InstanceCountParameterProps;
+  /**
+   * The Classic Load Balancer in front of the instances. There is one whenever the count can
+   * exceed one (`instanceCountParameter`, or `instanceOptions.amount` above 1); give this to have
+   * one in front of a single instance too, or to choose its listener. With a balancer the
+   * instances get no public IP (unless `instanceOptions.allocatePublicIp` is true), each answers
+   * its health check on `healthCheckPort` (200 only while vLLM's `/health` does), and the
+   * `BaseUrl` output gives the balancer's address.
+   * @default - TCP pass-through on listenPort (no HTTP timeout cuts a streamed answer), no session
+   *   affinity (each API request stands alone), health check `/healthz` on 8008; none for a
+   *   single instance
+   */
+  readonly loadBalancer?: LoadBalancerOptions;
   /**
    * Findings of the template rule pack to accept, each with a reason.
    * @default - none
@@ -85,12 +111,22 @@ export interface QwenApiParameters {
   readonly payPeriod: ros.RosParameter;
   /** `ZoneId`. */
   readonly zoneId: ros.RosParameter;
-  /** `VpcCidrBlock`. */
+  /** `VpcOption`: a new or an existing VPC. */
+  readonly vpcOption: ros.RosParameter;
+  /** `VpcCidrBlock`: the new VPC's block. */
   readonly vpcCidrBlock: ros.RosParameter;
-  /** `VSwitchCidrBlock`. */
+  /** `VSwitchCidrBlock`: the new VSwitch's block. */
   readonly vSwitchCidrBlock: ros.RosParameter;
+  /** `VpcId`: the existing VPC. */
+  readonly vpcId: ros.RosParameter;
+  /** `VSwitchId`: the existing VSwitch, in `VpcId` and the zone. */
+  readonly vSwitchId: ros.RosParameter;
+  /** `EnablePublicAccess` (Boolean): a public address, or the private one only. */
+  readonly enablePublicAccess: ros.RosParameter;
   /** `SourceCidrIp`: who may reach the API port. */
   readonly sourceCidrIp: ros.RosParameter;
+  /** `InstanceCount`: how many GPU instances; only with `instanceCountParameter`. */
+  readonly instanceCount?: ros.RosParameter;
   /** `EcsInstanceType`: the types the fit allows. */
   readonly instanceType: ros.RosParameter;
   /** `InstancePassword` (NoEcho). */
@@ -115,10 +151,10 @@ const API_KEY_SUPPRESSIONS: readonly RuleSuppression[] = [
 /** The deployer's key, or empty (then one is generated): the key pattern, or nothing. */
 export const API_KEY_PARAMETER_PATTERN = `^$|${API_KEY_PATTERN}`;
 const PASSWORD_PATTERN = '^[a-zA-Z0-9-\\(\\)\\`\\~\\!\\@\\#\\$\\%\\^\\&\\*\\_\\-\\+\\=\\|\\{\\}\\[\\]\\:\\;\\<\\>\\,\\.\\?\\/]*$';
-const CIDR_PATTERN = '^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])$';
 
 /**
- * An OpenAI-compatible API for a current Qwen model: GPU ECS instances of a type the vLLM fit allows, vLLM
+ * An OpenAI-compatible API for a current Qwen model: GPU ECS instances of a type the vLLM fit allows (in a
+ * new or an existing VPC, public or private, one or several behind a Classic Load Balancer), vLLM
  * on loopback with the flags that fit the chosen type (a Mappings entry per type, read at deploy time with
  * Fn::FindInMap), and nginx in front admitting `Authorization: Bearer <key>`. The key is the deployer's
  * (`CustomApiKey`, NoEcho, pattern-checked) or generated (`ALIYUN::RandomString`, 48 letters and digits); the
@@ -138,6 +174,16 @@ export class QwenApiStack extends ros.Stack {
   public readonly proxy: NginxApiKey;
   /** The GPU instances. */
   public readonly instances: GpuInstanceGroup;
+  /** How many GPU instances: a literal, or the `InstanceCount` parameter's value (a number token). */
+  public readonly instanceCount: number;
+  /** The console's network choices (VpcOption, ..., EnablePublicAccess, SourceCidrIp). */
+  public readonly networkParameters: NetworkParameters;
+  /** The network: the new or existing VPC and VSwitch, and the stack's own security group. */
+  public readonly network: INetwork;
+  /** The load balancer in front of the instances, when there is one. */
+  public readonly loadBalancer?: ServiceLoadBalancer;
+  /** Each instance's health endpoint for the load balancer, when there is one. */
+  public readonly healthEndpoint?: NginxHealthEndpoint;
   /** The deploy script, its RunCommand and wait. */
   public readonly deployment: ScriptedDeployment;
   /** The port the API is served on. */
@@ -155,17 +201,29 @@ export class QwenApiStack extends ros.Stack {
       throw new Error(`QwenApiStack: listenPort ${this.listenPort} is not allowed: give a whole port number from 1 to 65535, e.g. 8080.`);
     }
 
+    if (props.instanceCountParameter !== undefined && props.instanceOptions?.amount !== undefined) {
+      throw new Error(`QwenApiStack: instanceOptions.amount ${props.instanceOptions.amount} is not allowed with instanceCountParameter: the InstanceCount parameter decides the count. Leave one of them out.`);
+    }
+    const fixedCount = props.instanceOptions?.amount ?? 1;
+    // A balancer whenever more than one instance may run, or when asked for.
+    const balanced = props.loadBalancer !== undefined || props.instanceCountParameter !== undefined || fixedCount > 1;
+    const lb = balanced ? { en: ' A Classic Load Balancer spreads the requests over the instances.', zh: '传统型负载均衡（CLB）将请求分摊到各实例。' } : { en: '', zh: '' };
     new ros.RosInfo(this, ros.RosInfo.description, bilingual({
-      en: `Deploys ${checkpoint.displayName} behind an OpenAI-compatible API (vLLM) with an API key, on GPU ECS instances in a new VPC, port ${this.listenPort}.`,
-      'zh-cn': `在新建专有网络中的 GPU ECS 实例上部署 ${checkpoint.displayName}，通过端口 ${this.listenPort} 提供带 API 密钥的 OpenAI 兼容接口（vLLM）。`,
+      en: `Deploys ${checkpoint.displayName} behind an OpenAI-compatible API (vLLM) with an API key, on GPU ECS instances in a new or an existing VPC, port ${this.listenPort}.${lb.en}`,
+      'zh-cn': `在新建或已有专有网络中的 GPU ECS 实例上部署 ${checkpoint.displayName}，通过端口 ${this.listenPort} 提供带 API 密钥的 OpenAI 兼容接口（vLLM）。${lb.zh}`,
     }));
-    const p = parameters(this, this.fit.instanceTypes, this.listenPort);
+    const { params: p, networkParameters } = parameters(this, this.fit.instanceTypes, this.listenPort, props);
     this.parameters = p;
+    this.networkParameters = networkParameters;
+    this.instanceCount = p.instanceCount?.valueAsNumber ?? fixedCount;
     this.consoleInterface.addParameterGroup({ label: { en: 'PayType Configuration', 'zh-cn': '付费类型配置' }, parameters: [p.payType, p.payPeriodUnit, p.payPeriod] });
-    this.consoleInterface.addParameterGroup({ label: { en: 'Instance', 'zh-cn': 'ECS实例配置' }, parameters: [p.instanceType, p.instancePassword] });
+    this.consoleInterface.addParameterGroup({
+      label: { en: 'Instance', 'zh-cn': 'ECS实例配置' },
+      parameters: [p.instanceType, p.instancePassword, ...(p.instanceCount ? [p.instanceCount] : [])],
+    });
     this.consoleInterface.addParameterGroup({ label: { en: 'API Key', 'zh-cn': 'API 密钥' }, parameters: [p.apiKey] });
     this.consoleInterface.addParameterGroup({ label: { en: 'Zone Configuration', 'zh-cn': '可用区配置' }, parameters: [p.zoneId] });
-    this.consoleInterface.addParameterGroup({ label: { en: 'Network', 'zh-cn': '选择网络配置' }, parameters: [p.vpcCidrBlock, p.vSwitchCidrBlock, p.sourceCidrIp] });
+    this.consoleInterface.addParameterGroup({ label: { en: 'Network', 'zh-cn': '选择网络配置' }, parameters: networkParameters.parameters });
 
     // vLLM's flags per allowed type, read at deploy time for the chosen one: never a flag that does not fit.
     new ros.RosMapping(this, 'VllmFlags', {
@@ -213,40 +271,85 @@ export class QwenApiStack extends ros.Stack {
       expectModel: this.server.servedModelName,
     });
 
-    const network = new ServiceNetwork(this, 'Network', {
-      vpcCidrBlock: p.vpcCidrBlock.valueAsString,
-      vSwitchCidrBlock: p.vSwitchCidrBlock.valueAsString,
-      zoneId: p.zoneId.valueAsString,
-      ingressPorts: [{ port: this.listenPort, sourceCidrIp: p.sourceCidrIp.valueAsString }],
-    });
+    // The API port admits SourceCidrIp; without public access in a new VPC, the new VPC's block.
+    // Behind a balancer: the API port from the clients (TCP passes their addresses through), the
+    // health port from the balancer's health checks only.
+    const clientSource = networkParameters.clientSourceCidrIp;
+    // The OpenAI API keeps no session on the server: every request may go to any instance.
+    const lbOptions: LoadBalancerOptions = { sessionAffinity: SessionAffinity.NONE, ...props.loadBalancer };
+    const ingressPorts: IngressPort[] = balanced
+      ? ServiceLoadBalancer.instanceIngress({ ...lbOptions, port: this.listenPort, clientSourceCidrIp: clientSource })
+      : [{ port: this.listenPort, sourceCidrIp: clientSource }];
+    this.network = networkParameters.createNetwork(this, 'Network', { ingressPorts });
+    // Behind a balancer the instances need no public IP: it is the only way in.
+    const allocatePublicIp = props.instanceOptions?.allocatePublicIp ?? !balanced;
     this.instances = new GpuInstanceGroup(this, 'Instance', {
       ...props.instanceOptions,
+      amount: this.instanceCount,
+      allocatePublicIp,
+      publicIpCondition: allocatePublicIp ? props.instanceOptions?.publicIpCondition ?? networkParameters.publicAccess : undefined,
       requirement: this.fit.requirement,
       allowedInstanceTypes: this.fit.instanceTypes,
       gpuCatalog: props.fit?.catalog,
       instanceType: p.instanceType.valueAsString,
-      network,
+      network: this.network,
       imageId: props.imageId ?? 'ubuntu_22_04_x64_20G_alibase_20240926.vhd',
       password: p.instancePassword.valueAsString,
       instanceChargeType: InstanceChargeType.of(p.payType.valueAsString),
       periodUnit: PeriodUnit.of(p.payPeriodUnit.valueAsString),
       period: p.payPeriod.valueAsNumber,
     });
+    // Behind a balancer each instance answers /healthz (200 only while vLLM's /health does) on a port of its own.
+    this.healthEndpoint = balanced
+      ? new NginxHealthEndpoint({ appPort: this.server.port, appProbePath: '/health', port: lbOptions.healthCheckPort, path: lbOptions.healthCheckPath })
+      : undefined;
+    if (this.healthEndpoint !== undefined && this.healthEndpoint.port === this.listenPort) {
+      throw new Error(`QwenApiStack: loadBalancer.healthCheckPort ${this.listenPort} is listenPort; the health endpoint needs a port of its own. Give another, e.g. 8008.`);
+    }
+    const ports: PortRequirement[] = [{ port: this.server.port, ownerUnit: served.service.unitName }, { port: this.listenPort, ownerUnit: 'nginx.service' }];
+    if (this.healthEndpoint !== undefined) {
+      ports.push({ port: this.healthEndpoint.port, ownerUnit: 'nginx.service' });
+    }
     const preflight = new PreflightChecks({
       gpu: this.fit.requirement,
       disks: [{ path: layout.modelCacheDirectory, freeGiB: 2, neededBy: 'the model cache and logs' }],
-      freePorts: [{ port: this.server.port, ownerUnit: served.service.unitName }, { port: this.listenPort, ownerUnit: 'nginx.service' }],
+      freePorts: ports,
     });
     this.deployment = new ScriptedDeployment(this, 'Deploy', {
       instances: this.instances,
-      parts: [preflight, ...served.parts, ...this.proxy.parts],
+      parts: [preflight, ...served.parts, ...this.proxy.parts, ...this.healthEndpoint?.parts ?? []],
     });
+    if (balanced) {
+      this.loadBalancer = new ServiceLoadBalancer(this, 'LoadBalancer', {
+        ...lbOptions,
+        instances: this.instances,
+        network: this.network,
+        port: this.listenPort,
+        // Public with public access; a private address in the VSwitch without it.
+        addressType: AddressType.of(ros.Token.asString(ros.Fn.conditionIf(networkParameters.publicAccess.logicalId, AddressType.INTERNET.value, AddressType.INTRANET.value))),
+        clientSourceCidrIp: lbOptions.protocol === ListenerProtocol.HTTPS ? clientSource : undefined,
+      });
+    }
 
-    const address = ros.Fn.select(0, this.instances.publicIps);
-    const baseUrl = ros.Fn.sub(`http://\${Address}:${this.listenPort}/v1`, { Address: address });
+    // The address clients use: the balancer's (public or private by EnablePublicAccess), else the
+    // first instance's public IP, or its private IP without public access.
+    const publicAccess = networkParameters.publicAccess.logicalId;
+    const address = this.loadBalancer?.address ?? ros.Token.asString(ros.Fn.conditionIf(publicAccess,
+      ros.Fn.select(0, this.instances.publicIps), ros.Fn.select(0, this.instances.privateIps)));
+    const scheme = this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? 'https' : 'http';
+    const baseUrl = ros.Fn.sub(`${scheme}://\${Address}:${this.listenPort}/v1`, { Address: address });
     new ros.RosOutput(this, 'BaseUrl', {
       description: bilingual({ en: 'Base URL of the OpenAI-compatible API (send Authorization: Bearer <ApiKey>)', 'zh-cn': 'OpenAI 兼容接口的基础地址（请求头 Authorization: Bearer <ApiKey>）' }),
       value: baseUrl,
+      condition: networkParameters.publicAccess,
+    });
+    new ros.RosOutput(this, 'PrivateBaseUrl', {
+      description: bilingual({
+        en: 'Private base URL of the OpenAI-compatible API, reachable inside the VPC (send Authorization: Bearer <ApiKey>)',
+        'zh-cn': 'OpenAI 兼容接口的内网基础地址，在专有网络内可达（请求头 Authorization: Bearer <ApiKey>）',
+      }),
+      value: baseUrl,
+      condition: networkParameters.privateAccess,
     });
     new ros.RosOutput(this, 'ModelName', {
       description: bilingual({ en: 'The model name to send as "model"', 'zh-cn': '请求中 "model" 字段的模型名' }),
@@ -277,7 +380,14 @@ export class QwenApiStack extends ros.Stack {
   }
 }
 
-function parameters(stack: QwenApiStack, allowedTypes: string[], listenPort: number): QwenApiParameters {
+/**
+ * The template's parameters: pay type, zone, the console's network choices (NetworkParameters: VpcOption,
+ * VpcCidrBlock, VSwitchCidrBlock, VpcId, VSwitchId, EnablePublicAccess, SourceCidrIp), the instance,
+ * the key, and InstanceCount with `instanceCountParameter`.
+ */
+function parameters(stack: QwenApiStack, allowedTypes: string[], listenPort: number, stackProps: QwenApiStackProps): {
+  params: QwenApiParameters; networkParameters: NetworkParameters;
+} {
   type Props = Omit<ros.RosParameterProps, 'label' | 'description' | 'constraintDescription'> & {
     readonly label: BilingualText; readonly description?: BilingualText; readonly constraintDescription?: BilingualText;
   };
@@ -289,7 +399,7 @@ function parameters(stack: QwenApiStack, allowedTypes: string[], listenPort: num
   });
   const visibleWhenPrePaid = { Visible: { Condition: { 'Fn::Not': { 'Fn::Equals': ['${PayType}', 'PostPaid'] } } } };
   const S = ros.RosParameterType.STRING;
-  return {
+  const head = {
     payType: param('PayType', {
       type: S, label: { en: 'ECS Instance Charge Type', 'zh-cn': '付费类型' }, defaultValue: 'PostPaid',
       allowedValues: ['PostPaid', 'PrePaid'], associationProperty: 'ChargeType', associationPropertyMetadata: { LocaleKey: 'InstanceChargeType' },
@@ -302,27 +412,20 @@ function parameters(stack: QwenApiStack, allowedTypes: string[], listenPort: num
       type: ros.RosParameterType.NUMBER, label: { en: 'Period', 'zh-cn': '购买资源时长' }, defaultValue: 1,
       allowedValues: [1, 2, 3, 4, 5, 6, 7, 8, 9], associationProperty: 'PayPeriod', associationPropertyMetadata: visibleWhenPrePaid,
     }),
-    zoneId: param('ZoneId', {
-      type: S, label: { en: 'VSwitch Availability Zone', 'zh-cn': '交换机可用区' }, associationProperty: 'ALIYUN::ECS::Instance::ZoneId',
-      associationPropertyMetadata: { InstanceType: '${EcsInstanceType}', InstanceChargeType: '${PayType}', SystemDiskCategory: 'cloud_essd' },
-    }),
-    vpcCidrBlock: param('VpcCidrBlock', {
-      type: S, label: { en: 'VPC CIDR IPv4 Block', 'zh-cn': '专有网络IPv4网段' }, defaultValue: '192.168.0.0/16',
-      associationProperty: 'ALIYUN::VPC::VPC::CidrBlock',
-    }),
-    vSwitchCidrBlock: param('VSwitchCidrBlock', {
-      type: S, label: { en: 'VSwitch CIDR Block', 'zh-cn': '交换机子网网段' }, defaultValue: '192.168.1.0/24',
-      associationProperty: 'ALIYUN::VPC::VSwitch::CidrBlock', associationPropertyMetadata: { VpcCidrBlock: 'VpcCidrBlock' },
-    }),
-    sourceCidrIp: param('SourceCidrIp', {
-      type: S, label: { en: 'Allowed Source CIDR', 'zh-cn': '允许访问的来源网段' },
-      description: {
-        en: `Who may connect to the API on port ${listenPort}: an IPv4 CIDR block. The API key is still required.`,
-        'zh-cn': `允许访问端口 ${listenPort} 上接口的来源 IPv4 网段；仍需 API 密钥。`,
-      },
-      defaultValue: '0.0.0.0/0', allowedPattern: CIDR_PATTERN,
-      constraintDescription: { en: 'An IPv4 CIDR block such as 203.0.113.0/24.', 'zh-cn': 'IPv4 网段，例如 203.0.113.0/24。' },
-    }),
+  };
+  const zoneId = param('ZoneId', {
+    type: S, label: { en: 'VSwitch Availability Zone', 'zh-cn': '交换机可用区' }, associationProperty: 'ALIYUN::ECS::Instance::ZoneId',
+    associationPropertyMetadata: { InstanceType: '${EcsInstanceType}', InstanceChargeType: '${PayType}', SystemDiskCategory: 'cloud_essd' },
+  });
+  const networkParameters = new NetworkParameters(stack, 'NetworkParameters', {
+    zoneId,
+    servicePort: listenPort,
+    sourceCidrIpDescription: {
+      en: `Who may connect to the API on port ${listenPort}: an IPv4 CIDR block. The API key is still required.`,
+      'zh-cn': `允许访问端口 ${listenPort} 上接口的来源 IPv4 网段；仍需 API 密钥。`,
+    },
+  });
+  const rest = {
     instanceType: param('EcsInstanceType', {
       type: S, label: { en: 'Instance Type', 'zh-cn': '实例类型' }, associationProperty: 'ALIYUN::ECS::Instance::InstanceType',
       associationPropertyMetadata: { InstanceChargeType: '${PayType}' }, allowedValues: allowedTypes,
@@ -341,5 +444,21 @@ function parameters(stack: QwenApiStack, allowedTypes: string[], listenPort: num
       allowedPattern: API_KEY_PARAMETER_PATTERN, maxLength: 128,
       constraintDescription: { en: 'Empty, or 32 to 128 letters, digits, _ or -.', 'zh-cn': '留空，或 32 到 128 位字母、数字、_ 或 -。' },
     }),
+  };
+  return {
+    networkParameters,
+    params: {
+      ...head,
+      zoneId,
+      vpcOption: networkParameters.vpcOption,
+      vpcCidrBlock: networkParameters.vpcCidrBlock,
+      vSwitchCidrBlock: networkParameters.vSwitchCidrBlock,
+      vpcId: networkParameters.vpcId,
+      vSwitchId: networkParameters.vSwitchId,
+      enablePublicAccess: networkParameters.enablePublicAccess,
+      sourceCidrIp: networkParameters.sourceCidrIp,
+      ...rest,
+      instanceCount: stackProps.instanceCountParameter === undefined ? undefined : instanceCountParameter(stack, stackProps.instanceCountParameter),
+    },
   };
 }

@@ -41,7 +41,11 @@ describe('QwenApiStack', () => {
   });
 
   test('outputs: base URL .../v1, model name, the key NoEcho, a curl example without the key', () => {
-    expect(template.Outputs.BaseUrl.Value).toEqual({ 'Fn::Sub': ['http://${Address}:8080/v1', { Address: { 'Fn::Select': [0, { 'Fn::GetAtt': ['EcsInstanceGroup', 'PublicIps'] }] } }] });
+    // One instance: its public IP with public access, its private IP without (one output each way).
+    expect(template.Outputs.BaseUrl.Value).toEqual({ 'Fn::Sub': ['http://${Address}:8080/v1', { Address: { 'Fn::If': ['PublicAccess',
+      { 'Fn::Select': [0, { 'Fn::GetAtt': ['EcsInstanceGroup', 'PublicIps'] }] }, { 'Fn::Select': [0, { 'Fn::GetAtt': ['EcsInstanceGroup', 'PrivateIps'] }] }] } }] });
+    expect([template.Outputs.BaseUrl.Condition, template.Outputs.PrivateBaseUrl.Condition]).toEqual(['PublicAccess', 'PrivateAccess']);
+    expect(template.Outputs.PrivateBaseUrl.Value).toEqual(template.Outputs.BaseUrl.Value);
     expect(template.Outputs.ModelName.Value).toBe('Qwen3-8B');
     expect(template.Outputs.ApiKey).toMatchObject({ NoEcho: true, Value: { 'Fn::If': ['ApiKeyGiven', { Ref: 'CustomApiKey' }, { 'Fn::GetAtt': ['ApiKeyGenerated', 'Value'] }] } });
     const curl = template.Outputs.CurlExample.Value['Fn::Sub'][0];
