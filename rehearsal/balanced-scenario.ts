@@ -30,16 +30,16 @@ export async function runBalancedScenario(): Promise<number> {
         const t = await s.balancer.waitFor(inst.backend, true, wait);
         lines.push(`${inst.backend} healthy ${t.atMs - linked} ms after the link (check answered ${t.status})`);
       }
-      const spread = (label: string) => {
+      const spread = async (label: string) => {
         const seen = s.balancer.connections().length;
         const statuses = clients.map((c) => s.request(c, '/', { userName: 'admin', password: PASSWORD }).status);
-        const log = s.balancer.connections().slice(seen);
+        const log = await s.balancer.connectionsAfter(seen, clients.length);
         const per: Record<string, number> = {};
         for (const c of log) per[c.backend] = (per[c.backend] ?? 0) + 1;
         lines.push(`${label}: ${clients.length} clients (127.0.0.10-33), statuses ${[...new Set(statuses)].join(',')}; per instance ${JSON.stringify(per)}`);
         return { statuses, per };
       };
-      const before = spread('before');
+      const before = await spread('before');
       check('every request through the balancer answered 200 with the credentials', before.statuses.every((x) => x === 200));
       check('both instances served clients', Object.keys(before.per).length === 2);
       check('without credentials: 401 through the balancer', s.request(50, '/').status === 401);
@@ -53,7 +53,7 @@ export async function runBalancedScenario(): Promise<number> {
       lines.push(`systemctl stop tongyi on instance 1: exit ${stop.status}; its /healthz then ${down.status} ${JSON.stringify(down.body)}`);
       const t = await s.balancer.waitFor(s.instances[0].backend, false, wait);
       lines.push(`${t.backend} unhealthy ${t.atMs - stoppedAt} ms after its app stopped (check answered ${t.status})`);
-      const after = spread('after');
+      const after = await spread('after');
       check('after the stop every request answered 200, all on instance 2', after.statuses.every((x) => x === 200) && Object.keys(after.per).join() === s.instances[1].backend);
     },
   });

@@ -58,6 +58,7 @@ export interface ForwardedConnection {
 
 /** A health state change the checker made. */
 export interface HealthTransition {
+  /** When the balancer's nginx served with the change (the reload applied), in epoch ms. */
   readonly atMs: number;
   readonly backend: string;
   readonly healthy: boolean;
@@ -121,7 +122,7 @@ export class ClbStandIn {
     fs.writeFileSync(path.join(w, 'checker.json'), JSON.stringify({
       backends: backends.map((b) => `${b}:${listener.backendServerPort}`), port: hc.port, path: hc.path, interval: hc.intervalSeconds,
       timeout: hc.timeoutSeconds, healthy: hc.healthyThreshold, unhealthy: hc.unhealthyThreshold,
-      servers, log: path.join(w, 'transitions.log'), reload: ['nginx', '-p', w, '-c', conf, '-s', 'reload'],
+      servers, log: path.join(w, 'transitions.log'), reload: ['nginx', '-p', w, '-c', conf, '-s', 'reload'], pidFile: `${w}/nginx.pid`,
     }));
     const child = sandbox.spawn([
       `nginx -p ${w} -c ${conf}`,
@@ -154,6 +155,21 @@ export class ClbStandIn {
       const [client, backend, status] = l.split(' ');
       return { client, backend, status };
     });
+  }
+
+  /**
+   * The connections forwarded after the first `from`, once there are `count` of them (for at most
+   * `timeoutMs`; then those there are). nginx's stream module logs a connection when its session
+   * ends, which may be just after the client has its answer (the close travels on to the instance).
+   */
+  public async connectionsAfter(from: number, count: number, timeoutMs = 10000): Promise<ForwardedConnection[]> {
+    const deadline = Date.now() + timeoutMs;
+    let log = this.connections().slice(from);
+    while (log.length < count && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      log = this.connections().slice(from);
+    }
+    return log;
   }
 
   /** The health state changes so far. */

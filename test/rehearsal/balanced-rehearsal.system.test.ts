@@ -32,11 +32,14 @@ interface Observed {
 let result: BalancedRehearsalResult;
 const observed: Partial<Observed> = {};
 
-/** Sends one request per client and pairs each with the backend the balancer's log names for it. */
-function requestAll(s: BalancedScenario): { client: number; status: number; backend: string }[] {
+/**
+ * Sends one request per client and pairs each with the backend the balancer's log names for it (read
+ * once every client's connection is logged: nginx logs a stream session when it ends).
+ */
+async function requestAll(s: BalancedScenario): Promise<{ client: number; status: number; backend: string }[]> {
   const seen = s.balancer.connections().length;
   const answers = CLIENTS.map((client) => ({ client, status: s.request(client, '/', CREDENTIALS).status }));
-  const log = s.balancer.connections().slice(seen);
+  const log = await s.balancer.connectionsAfter(seen, answers.length);
   return answers.map((a) => ({ ...a, backend: log.find((c) => c.client === `127.0.0.${a.client}`)?.backend ?? '?' }));
 }
 
@@ -49,8 +52,8 @@ beforeAll(async () => {
       const hc = s.listener.healthCheck;
       const wait = (hc.intervalSeconds * (hc.healthyThreshold + hc.unhealthyThreshold) + 30) * 1000;
       observed.healthyAfterStart = [await s.balancer.waitFor(a.backend, true, wait), await s.balancer.waitFor(b.backend, true, wait)];
-      observed.before = requestAll(s);
-      observed.repeat = requestAll(s).map(({ client, backend }) => ({ client, backend }));
+      observed.before = await requestAll(s);
+      observed.repeat = (await requestAll(s)).map(({ client, backend }) => ({ client, backend }));
       observed.noCredentials = s.request(50, '/').status;
       observed.wrongPassword = s.request(51, '/', { userName: 'admin', password: 'not-the-password' }).status;
       observed.healthz = [0, 1].map((i) => s.direct(i, hc.port, hc.path));
@@ -64,7 +67,7 @@ beforeAll(async () => {
       observed.stoppedAtMs = Date.now();
       observed.healthzStopped = s.direct(0, hc.port, hc.path);
       observed.unhealthy = await s.balancer.waitFor(a.backend, false, wait);
-      observed.after = requestAll(s);
+      observed.after = await requestAll(s);
     },
   });
 }, 900000);
