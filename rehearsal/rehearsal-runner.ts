@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { requireTool } from './artifact-checks';
@@ -76,6 +77,19 @@ export interface RehearsalProps {
    */
   readonly receiverPort?: number;
   /**
+   * What the STAND-IN instance metadata service answers for `instance-id` (it listens on
+   * 100.100.100.200:80 in a network namespace of its own, linked to the sandbox's by a veth pair); `''`: no
+   * metadata service (the address is unreachable, as off ECS).
+   * @default - an id of this run, `i-rehearsal` and 8 random hex digits: two sandboxes, two instances
+   */
+  readonly instanceId?: string;
+  /**
+   * The stand-in CurlCli receiver records the first this many signals, then closes the connection
+   * without an answer (a reply lost on the way: the script cannot know the signal arrived).
+   * @default 0
+   */
+  readonly lostSignalReplies?: number;
+  /**
    * Files written inside the sandbox before the script runs (e.g. a broken nginx conf to make a step fail).
    * @default {}
    */
@@ -133,6 +147,10 @@ export interface ReceivedSignal {
   readonly status: string;
   /** `reason` (or `data`) of the JSON body. */
   readonly reason: string;
+  /** `id` of the JSON body, or '' when it has none. */
+  readonly id: string;
+  /** Whether the receiver answered it (false: its reply was lost, see `lostSignalReplies`). */
+  readonly replied: boolean;
   /** The raw body. */
   readonly body: string;
   /** Content-Type header. */
@@ -187,7 +205,8 @@ export const STAND_IN_NOTICE = [
   '  STAND-IN systemctl (no systemd here): runs the unit\'s ExecStart with its Environment(File) under a supervisor that applies Restart=/RestartSec=,',
   '    answers `show -p` (systemd 219: no NRestarts, unless told \'current\') and starts/reloads nginx. STAND-IN journalctl reads what the supervisor recorded.',
   '  STAND-IN nvidia-smi (no GPU here): reports the GPUs the scenario gives (or fails, or is missing).',
-  '  STAND-IN CurlCli endpoint: a local HTTP receiver on 127.0.0.1 that records the signal.',
+  '  STAND-IN CurlCli endpoint: a local HTTP receiver on 127.0.0.1 that records the signal (and may lose its reply).',
+  '  STAND-IN ECS metadata service: 100.100.100.200:80 in a network namespace linked to the sandbox, answering the instance id the scenario gives.',
   '  STAND-IN app (no model/GPU here): a small python3 http server at the app path; python3 at the unit\'s path is a symlink to this machine\'s.',
 ].join('\n');
 
@@ -207,6 +226,11 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
   const app = props.app ?? AppStandIn.ANSWERING;
   const gpus = props.gpus ?? '81920';
   const logFile = props.logFile ?? '/var/log/qwen-chat-deploy.log';
+  const instanceId = props.instanceId ?? `i-rehearsal${randomBytes(4).toString('hex')}`;
+  const lostReplies = props.lostSignalReplies ?? 0;
+  if (!Number.isInteger(lostReplies) || lostReplies < 0) {
+    throw new Error(`runRehearsal: lostSignalReplies ${lostReplies} is not allowed: give a whole number >= 0.`);
+  }
   const sandbox = new NamespaceSandbox({
     env: {
       REHEARSAL_SYSTEMCTL_LOG: '/run/rehearsal-systemctl.log',
@@ -244,8 +268,24 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       fs.writeFileSync(src, content);
       lines.push(`install -D -m 0644 ${q(src)} ${q(target)}`);
     });
+    if (instanceId !== '') {
+      // The metadata stand-in gets a network namespace of its own, linked to the sandbox by a veth pair, so that
+      // 100.100.100.200:80 is a remote address as on ECS (on the sandbox's own loopback it would take port 80
+      // from nginx's default server).
+      const md = `/run/rehearsal-metadata`;
+      lines.push(
+        `unshare --net bash -c ${q(`touch ${md}-ns; while [ ! -e ${md}-linked ]; do sleep 0.05; done; ip link set lo up; `
+          + 'ip addr add 100.100.100.200/32 dev qmd1; ip link set qmd1 up; ip route add 100.100.100.1/32 dev qmd1; '
+          + `exec ${q(realPython)} ${q(standInPath('metadata-server.py', dir))} 100.100.100.200 ${q(instanceId)}`)} &`,
+        `for _ in $(seq 1 100); do [ -e ${md}-ns ] && break; sleep 0.05; done`,
+        'ip link add qmd0 type veth peer name qmd1 netns $!',
+        'ip addr add 100.100.100.1/32 dev qmd0; ip link set qmd0 up; ip route add 100.100.100.200/32 dev qmd0',
+        `touch ${md}-linked`,
+        'for _ in $(seq 1 100); do (exec 3<>/dev/tcp/100.100.100.200/80) 2>/dev/null && break; sleep 0.05; done',
+      );
+    }
     lines.push(
-      `${q(realPython)} ${q(standInPath('signal-receiver.py', dir))} ${port} ${q(path.join(out, 'signals.jsonl'))} &`,
+      `${q(realPython)} ${q(standInPath('signal-receiver.py', dir))} ${port} ${q(path.join(out, 'signals.jsonl'))} ${lostReplies} &`,
       `for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null && break; sleep 0.05; done`,
       `date +%s%3N > ${q(path.join(out, 'start'))}`,
       'set +e',
@@ -324,17 +364,19 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
     const start = Number(read('start').trim());
     const end = Number(read('end').trim());
     const signals = read('signals.jsonl').split('\n').filter((l) => l.trim() !== '').map((l) => {
-      const raw = JSON.parse(l) as { atMs: number; body: string; contentType: string };
+      const raw = JSON.parse(l) as { atMs: number; body: string; contentType: string; replied?: boolean };
       let status = '';
       let reason = '';
+      let id = '';
       try {
         const b = JSON.parse(raw.body) as Record<string, unknown>;
         status = String(b.status ?? b.Status ?? '');
         reason = String(b.reason ?? b.data ?? b.Data ?? '');
+        id = b.id === undefined ? '' : String(b.id);
       } catch {
         // not JSON: leave status empty
       }
-      return { status, reason, body: raw.body, contentType: raw.contentType ?? '', atMs: raw.atMs - start };
+      return { status, reason, id, replied: raw.replied !== false, body: raw.body, contentType: raw.contentType ?? '', atMs: raw.atMs - start };
     });
     const files: Record<string, string> = {};
     (props.collectFiles ?? []).forEach((f, i) => {
@@ -368,4 +410,18 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
   } finally {
     sandbox.dispose();
   }
+}
+
+/**
+ * The signals as ROS keeps them, by id: a signal with an id already received replaces it; one without an id
+ * gets the number of signals already kept plus one (https://help.aliyun.com/document_detail/48503.html,
+ * ALIYUN::ROS::WaitConditionHandle, the note on CurlCli). The WaitCondition counts these toward its Count.
+ * A model of the documented rule, not ROS.
+ */
+export function signalsAsRosKeepsThem(signals: readonly ReceivedSignal[]): Map<string, ReceivedSignal> {
+  const kept = new Map<string, ReceivedSignal>();
+  for (const s of signals) {
+    kept.set(s.id !== '' ? s.id : String(kept.size + 1), s);
+  }
+  return kept;
 }

@@ -165,21 +165,44 @@ export class WaitConditionCallback extends ros.Construct implements IScriptSigna
 const RETRIED_CURL_EXITS = '[67]:*|28:*|35:*|5[256]:*';
 
 /**
- * `ds_signal STATUS REASON`: posts `{"status": ..., "reason": ..., "data": ...}` with the handle's
+ * Where the script asks for its ECS instance's id: the instance metadata service, item `instance-id`
+ * (example `i-bp13znx0m0me8cquu****`; item `hostname`, example `iZbp13znx0m0me8cquu****`:
+ * https://www.alibabacloud.com/help/ja/ecs/user-guide/instance-metadata-items). A plain GET, as in the
+ * service's normal mode; an instance whose metadata requires a token (security hardening mode) answers
+ * it with an error, and the id falls back to the host name.
+ */
+export const INSTANCE_ID_URL = 'http://100.100.100.200/latest/meta-data/instance-id';
+
+/**
+ * `ds_signal STATUS REASON`: posts `{"status": ..., "reason": ..., "id": ..., "data": ...}` with the handle's
  * CurlCli, retrying a connection error, HTTP 408, 429 and 5xx with a doubling pause (2 s to 30 s)
  * until `deliveryTimeoutSeconds` have passed; logs whether the signal was delivered and returns 1 if
  * not. The CurlCli is ROS's own command line (a resource attribute, never a user parameter), so it is
  * run with eval; the body goes to curl on stdin (`-d @-`). The reason is cut to printable ASCII and
  * 400 characters, with `\` and `"` escaped for JSON.
+ *
+ * `id` is this instance's, the same for every try and every run on it: ROS treats signals with the same
+ * id as one signal, a later one overwriting the earlier, and gives a signal without an id the number of
+ * signals it already has plus one (https://help.aliyun.com/document_detail/48503.html, WaitConditionHandle,
+ * the note on CurlCli), so without an id a retry whose first reply was lost counts twice toward the
+ * WaitCondition's Count and two instances' signals cannot be told apart. The id is the ECS instance id
+ * from the metadata service ({@link INSTANCE_ID_URL}; `curl --fail`, 3 s in all, no proxy, inside the
+ * delivery bound) if it looks like one (`i-` and 1-62 letters or digits); else `host-` and the host name cut
+ * to `A-Za-z0-9._-` (ECS's default host name is made from the instance id, above; never a bare integer, which
+ * is what ROS numbers id-less signals with). A string id has one consequence: a WaitConditionHandle whose
+ * `Count` takes effect (Mode Full, Count >= 0) fails its update when signals with non-integer ids exist
+ * (same page), so this handle leaves `Count` unset.
  */
 export function renderSignalFunction(deliveryTimeoutSeconds = 300): string {
   return [
     'ds_signal() {',
     `  local r c e t=$((SECONDS + ${deliveryTimeoutSeconds})) d=2`,
+    `  ds_id=$(curl -fs --noproxy '*' --max-time 3 ${INSTANCE_ID_URL}) || ds_id=''`,
+    '  [[ $ds_id =~ ^i-[A-Za-z0-9]{1,62}$ ]] || ds_id=host-$(uname -n | tr -cd A-Za-z0-9._- | cut -c1-59)',
     '  r=$(printf %s "$2" | tr -c \' -~\' \' \' | cut -c1-400 | sed \'s/[\\\\"]/\\\\&/g\')',
     '  while :; do',
     '    e=0',
-    '    c=$(printf \'{"status": "%s", "reason": "%s", "data": "%s"}\' "$1" "$r" "$r" |',
+    '    c=$(printf \'{"status": "%s", "reason": "%s", "id": "%s", "data": "%s"}\' "$1" "$r" "$ds_id" "$r" |',
     '      eval "$curl_cli -sS -o /dev/null -w \'%{http_code}\' --connect-timeout 10 --max-time 30 -d @-") || e=$?',
     '    case $e:$c in',
     '      0:2??) ds_log "signal $1 delivered"; return 0 ;;',

@@ -9,6 +9,9 @@ import { ScriptValue } from '../../lib/script/script-value';
 import { WaitConditionCallback } from '../../lib/signal/wait-condition-callback';
 import { newApp, requireTool, run, runAsync, startServer, substituteBody, tmpDir } from './script-test-support';
 
+/** This machine's signal id: its ECS instance id where the metadata service answers, else `host-<host name>`. */
+const SIGNAL_ID = expect.stringMatching(/^(i-[A-Za-z0-9]{1,62}|host-[A-Za-z0-9._-]{0,59})$/);
+
 /** A signal whose function only logs. */
 class LogSignal implements IScriptSignal {
   public readonly requiredCommands: readonly string[] = [];
@@ -75,7 +78,7 @@ describe('DeployScript run by bash, signalling a local endpoint through WaitCond
   test('every step passes -> exactly one SUCCESS signal, exit 0; the instance keeps the unpacked script beside its log', async () => {
     const { r, signals, requests, log, dir } = await runScript([cmd('first'), cmd('second', ScriptPhase.SERVICES)], [], {});
     expect(r.code).toBe(0);
-    expect(signals).toEqual([{ status: 'SUCCESS', reason: 'all 2 steps and health checks passed', data: 'all 2 steps and health checks passed' }]);
+    expect(signals).toEqual([{ status: 'SUCCESS', reason: 'all 2 steps and health checks passed', id: SIGNAL_ID, data: 'all 2 steps and health checks passed' }]);
     expect(requests[0].method).toBe('POST');
     expect(requests[0].headers['x-test']).toBe('1');
     expect(log).toMatch(/step 2\/2 second\n/);
@@ -87,14 +90,14 @@ describe('DeployScript run by bash, signalling a local endpoint through WaitCond
   test('a failing step -> exactly one FAILURE naming the step, no SUCCESS, later steps skipped', async () => {
     const { r, signals, log } = await runScript([cmd('breaks', ScriptPhase.COMMANDS, ['false']), cmd('never', ScriptPhase.SERVICES, ['echo NEVER'])], [], {});
     expect(r.code).toBe(1);
-    expect(signals).toEqual([{ status: 'FAILURE', reason: '1/2 breaks: step failed with exit code 1', data: '1/2 breaks: step failed with exit code 1' }]);
+    expect(signals).toEqual([{ status: 'FAILURE', reason: '1/2 breaks: step failed with exit code 1', id: SIGNAL_ID, data: '1/2 breaks: step failed with exit code 1' }]);
     expect(r.stdout).not.toContain('NEVER');
     expect(log).toContain('FAILURE at step 1/2 breaks: step failed with exit code 1');
   });
 
   test('a reason with quotes, backslashes and control characters arrives as valid JSON', async () => {
     const { signals } = await runScript([cmd('quote', ScriptPhase.COMMANDS, ['ds_fail "say \\"hi\\" \\\\ and $(printf \'tab\\there\')"'])], [], {});
-    expect(signals).toEqual([{ status: 'FAILURE', reason: '1/1 quote: say "hi" \\ and tab here', data: '1/1 quote: say "hi" \\ and tab here' }]);
+    expect(signals).toEqual([{ status: 'FAILURE', reason: '1/1 quote: say "hi" \\ and tab here', id: SIGNAL_ID, data: '1/1 quote: say "hi" \\ and tab here' }]);
   });
 
   test('a health check that times out -> FAILURE with its reason, within its budget', async () => {

@@ -17,7 +17,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** An endpoint on `port` answering each POST with the next status of `statuses` (the last one repeats). */
+/**
+ * An endpoint on `port` answering each POST with the next status of `statuses` (the last one repeats); status 0:
+ * the request is read and the connection closed without an answer (a reply lost on the way).
+ */
 function endpoint(port: number, statuses: number[]) {
   const bodies: { status: number; body: string }[] = [];
   const server = http.createServer((req, res) => {
@@ -26,6 +29,10 @@ function endpoint(port: number, statuses: number[]) {
     req.on('end', () => {
       const status = statuses[Math.min(bodies.length, statuses.length - 1)];
       bodies.push({ status, body });
+      if (status === 0) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(status);
       res.end('{}');
     });
@@ -94,9 +101,29 @@ describe('ds_signal delivery with this machine\'s curl (only options curl 7.29 h
       const r = await s.run;
       expect(r.code).toBe(0);
       expect(ep.bodies.map((b) => b.status)).toEqual([503, 503, 200]);
+      // every try carries the same id (this machine's instance id, or host- and its host name)
+      const ids = ep.bodies.map((b) => JSON.parse(b.body).id);
+      expect(ids[0]).toMatch(/^(i-[A-Za-z0-9]{1,62}|host-[A-Za-z0-9._-]{0,59})$/);
+      expect(new Set(ids).size).toBe(1);
       expect(s.log()).toMatch(/signal SUCCESS delivered\n$/);
       // pauses of 2 s and 4 s
       expect(r.millis).toBeGreaterThanOrEqual(6000);
+    } finally {
+      await ep.close();
+    }
+  });
+
+  test('a reply lost on the way (connection closed after the request): sent again, with the same id', async () => {
+    const port = await freePort();
+    const ep = endpoint(port, [0, 200]);
+    await ep.listening;
+    try {
+      const s = await runSignalling(port, 30);
+      const r = await s.run;
+      expect(r.code).toBe(0);
+      expect(ep.bodies.map((b) => [b.status, JSON.parse(b.body).status])).toEqual([[0, 'SUCCESS'], [200, 'SUCCESS']]);
+      expect(JSON.parse(ep.bodies[1].body).id).toBe(JSON.parse(ep.bodies[0].body).id);
+      expect(s.log()).toMatch(/signal SUCCESS delivered\n$/);
     } finally {
       await ep.close();
     }
