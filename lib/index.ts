@@ -54,6 +54,14 @@ export type {
 export { NginxHealthEndpoint } from './loadbalancer/nginx-health-endpoint';
 export type { NginxHealthEndpointProps } from './loadbalancer/nginx-health-endpoint';
 
+// Auto scaling: an ESS scaling group whose instances run the deploy script from their user data, and its parts.
+export { ScriptedScalingGroup } from './scaling/scripted-scaling-group';
+export type { ScriptedScalingGroupProps } from './scaling/scripted-scaling-group';
+export {
+  ESS_MAX_SIZE, ESS_USER_DATA_MAX_BYTES, EssScalingConfiguration, EssScalingGroup, EssScalingGroupEnable,
+} from './scaling/ess';
+export type { EssScalingConfigurationProps, EssScalingGroupEnableProps, EssScalingGroupProps } from './scaling/ess';
+
 // Compute: GPU instance groups sized by what a model needs, and the Qwen models.
 export { GpuInstanceGroup } from './compute/gpu-instance-group';
 export type { GpuInstanceGroupBaseProps, GpuInstanceGroupProps, IInstanceGroup } from './compute/gpu-instance-group';

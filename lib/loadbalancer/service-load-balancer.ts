@@ -60,8 +60,11 @@ export interface LoadBalancerOptions {
 
 /** Props for {@link ServiceLoadBalancer}. */
 export interface ServiceLoadBalancerProps extends LoadBalancerOptions {
-  /** The instances behind the balancer (all of an instance group's, however many). */
-  readonly instances: IInstanceGroup;
+  /**
+   * The instances behind the balancer (all of an instance group's, however many).
+   * @default - none attached here: an ESS scaling group attaches its own (ScriptedScalingGroup's loadBalancer)
+   */
+  readonly instances?: IInstanceGroup;
   /** The VPC and VSwitch the balancer is made in (one VSwitch: CLB needs one zone). */
   readonly network: INetwork;
   /** The service port: the listener's, and the instances'. */
@@ -119,8 +122,8 @@ export class ServiceLoadBalancer extends ros.Construct {
   public readonly loadBalancer: ClbLoadBalancer;
   /** The listener. */
   public readonly listener: ClbListener;
-  /** The attachment of the instances. */
-  public readonly backendServers: ClbBackendServers;
+  /** The attachment of the instances (only with `instances`). */
+  public readonly backendServers?: ClbBackendServers;
   /** The listener's white list (HTTPS with `clientSourceCidrIp` only). */
   public readonly accessControl?: ClbAccessControlList;
   /** The balancer's service address (public or private by `addressType`). */
@@ -168,7 +171,7 @@ export class ServiceLoadBalancer extends ros.Construct {
       healthCheck: { port: this.healthCheckPort, path: this.healthCheckPath },
       logicalIdPrefix: prefix,
     });
-    this.backendServers = new ClbBackendServers(this, 'Instances', {
+    this.backendServers = props.instances === undefined ? undefined : new ClbBackendServers(this, 'Instances', {
       loadBalancerId: this.loadBalancer.loadBalancerId,
       instanceIds: props.instances.instanceIds,
       logicalIdPrefix: prefix,
