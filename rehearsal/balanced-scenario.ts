@@ -58,8 +58,10 @@ export async function runBalancedScenario(): Promise<number> {
     },
   });
   console.log(`\n=== balanced: WaitCondition Count ${result.count}; ${result.instances.length} instances, ${Math.round((Date.now() - started) / 1000)} s`);
-  result.instances.forEach((r, i) => console.log(`instance ${i + 1}: exit ${r.exitCode}, signals ${r.signals.map((x) => `${x.status} at ${x.atMs} ms`).join(', ')}`));
+  result.instances.forEach((r, i) => console.log(`instance ${i + 1}: exit ${r.exitCode}, signals ${r.signals.map((x) => `${x.status} id ${x.id} at ${x.atMs} ms`).join(', ')}`));
   check('each instance sent one SUCCESS (Count 2)', result.count === 2 && result.instances.every((r) => r.signals.length === 1 && r.signals[0].status === 'SUCCESS'));
+  check('the signals have ids of their own (ROS keeps one signal per id)', new Set(result.instances.map((r) => r.signals[0]?.id ?? '')).size === result.instances.length
+    && result.instances.every((r) => (r.signals[0]?.id ?? '') !== ''));
   console.log(lines.join('\n'));
   return ok ? 0 : 1;
 }

@@ -73,9 +73,13 @@ beforeAll(async () => {
 }, 900000);
 
 describe('two instances behind a stand-in load balancer', () => {
-  test('the template waits for 2 signals, and each instance sent one SUCCESS', () => {
+  test('the template waits for 2 signals, and each instance sent one SUCCESS, with an id of its own', () => {
     expect(result.count).toBe(2);
     expect(result.instances.map((r) => [r.exitCode, r.signals.map((x) => x.status)])).toEqual([[0, ['SUCCESS']], [0, ['SUCCESS']]]);
+    // ROS keeps one signal per id: the two must differ for the Count of 2 to be met.
+    const ids = result.instances.map((r) => r.signals[0].id);
+    expect(ids.every((id) => id !== '')).toBe(true);
+    expect(new Set(ids).size).toBe(2);
   });
 
   test('both instances become healthy in the balancer', () => {
