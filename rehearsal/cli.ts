@@ -41,6 +41,7 @@ export function scenarios(budget: number): Scenario[] {
     { name: 'no-nvidia-smi', expect: 'FAILURE', reason: /pre-flight checks: no GPU or no working driver/, props: (script) => ({ ...base(script), gpus: 'missing' }) },
     { name: 'failing-driver', expect: 'FAILURE', reason: /pre-flight checks: no GPU or no working driver .*couldn't communicate with the NVIDIA driver/, props: (script) => ({ ...base(script), gpus: 'failing' }) },
     { name: 'small-gpu', expect: 'FAILURE', reason: /GPU memory too small: .* needs 42.9 GiB, the 1 GPUs have 15360 MiB/, props: (script) => ({ ...base(script), gpus: '15360' }) },
+    { name: 'small-gpus-each', expect: 'FAILURE', reason: /GPU memory too small: .* and 2 GiB on each GPU, the smallest of the 24 GPUs has 1800 MiB/, props: (script) => ({ ...base(script), gpus: Array(24).fill('1800').join(' ') }) },
     { name: 'port-taken', expect: 'FAILURE', reason: /port 7860 is taken/, props: (script) => ({ ...base(script), occupyPorts: [7860] }) },
   ];
 }

@@ -27,8 +27,9 @@ export interface PortRequirement {
 /** Props for {@link PreflightChecks}. */
 export interface PreflightChecksProps {
   /**
-   * GPUs nvidia-smi must see, with at least `gpuMemoryGiB` in total (a `QwenModel` is one); the
-   * FAILURE reason names `displayName`.
+   * GPUs nvidia-smi must see, with at least `gpuMemoryGiB` in total and, when there are several, at least
+   * `minGpuMemoryPerGpuGiB` on each (as `checkModelFit` sizes it; a `QwenModel` is one); the FAILURE reason
+   * names `displayName`.
    * @default - no GPU check
    */
   readonly gpu?: GpuRequirement;
@@ -55,7 +56,7 @@ export const ECC_ALLOWANCE = 0.066;
 /**
  * Checks made seconds after the script starts, before anything is changed, each failing with a
  * reason that names what is missing and the fix: the GPU (`nvidia-smi` present, working, seeing
- * GPUs with enough memory in total), free disk space where the app and the logs go, and TCP ports
+ * GPUs with enough memory in total and, split across several, on each), free disk space where the app and the logs go, and TCP ports
  * that no other program holds. The required commands are checked by the script itself, before this.
  */
 export class PreflightChecks implements IScriptPart {
@@ -70,6 +71,10 @@ export class PreflightChecks implements IScriptPart {
     const gpu = props.gpu;
     if (gpu && (!Number.isFinite(gpu.gpuMemoryGiB) || gpu.gpuMemoryGiB <= 0 || gpu.gpuMemoryGiB > 4096)) {
       throw new Error(`PreflightChecks: gpu.gpuMemoryGiB ${gpu.gpuMemoryGiB} is not allowed: give the GiB of GPU memory needed, more than 0.`);
+    }
+    const perGpu = gpu?.minGpuMemoryPerGpuGiB ?? 0;
+    if (gpu && (!Number.isFinite(perGpu) || perGpu < 0 || perGpu > gpu.gpuMemoryGiB)) {
+      throw new Error(`PreflightChecks: gpu.minGpuMemoryPerGpuGiB ${perGpu} is not allowed: give the GiB each GPU needs when the model is split, from 0 to gpuMemoryGiB (${gpu.gpuMemoryGiB}).`);
     }
     if (gpu && !SAFE_TEXT.test(gpu.displayName)) {
       throw new Error(`PreflightChecks: gpu.displayName '${gpu.displayName}' is not allowed: give a short text of letters, digits, spaces and '_.,:()-'.`);
@@ -119,7 +124,10 @@ export class PreflightChecks implements IScriptPart {
     if (p.gpu) {
       const need = p.gpu.gpuMemoryGiB;
       const floorMiB = Math.floor(need * 1024 * (1 - ECC_ALLOWANCE));
-      lines.push(`ds_gpu ${floorMiB} '${p.gpu.displayName} needs ${need} GiB'`);
+      const perGpu = p.gpu.minGpuMemoryPerGpuGiB ?? 0;
+      // the per-GPU floor, with the same ECC allowance, only when there is one
+      const perGpuArgs = perGpu > 0 ? ` ${Math.floor(perGpu * 1024 * (1 - ECC_ALLOWANCE))} '${perGpu} GiB'` : '';
+      lines.push(`ds_gpu ${floorMiB} '${p.gpu.displayName} needs ${need} GiB'${perGpuArgs}`);
     }
     for (const d of p.disks ?? []) {
       lines.push(`ds_disk ${d.path} ${d.freeGiB} '${d.neededBy}'`);
@@ -133,15 +141,19 @@ export class PreflightChecks implements IScriptPart {
 
 const SAFE_TEXT = /^[A-Za-z0-9 _.,:()-]{1,80}$/;
 
-/** `ds_gpu MIN_MIB NEED_TEXT`. */
+/**
+ * `ds_gpu MIN_MIB NEED_TEXT [PER_GPU_MIN_MIB PER_GPU_TEXT]`: the total of nvidia-smi's memory.total figures, and
+ * with more than one GPU the smallest of them (as `checkModelFit` applies `minGpuMemoryPerGpuGiB`).
+ */
 function renderGpuFunction(): string {
   return [
     'ds_gpu() {',
-    '  local o m t=0 n=0',
+    '  local o m t=0 n=0 s=0',
     '  o=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits 2>&1) || o="failed: $o"',
     '  [[ $o =~ ^[0-9[:space:]]+$ ]] || ds_fail "no GPU or no working driver (nvidia-smi: $o); use a GPU instance type and an image with its driver"',
-    '  for m in $o; do t=$((t + m)) n=$((n + 1)); done',
+    '  for m in $o; do t=$((t + m)) n=$((n + 1)); [ $n -gt 1 ] && [ "$m" -ge "$s" ] || s=$m; done',
     '  [ "$t" -ge "$1" ] || ds_fail "GPU memory too small: $2, the $n GPUs have $t MiB; choose an instance type with more"',
+    '  [ $n -lt 2 ] || [ "$s" -ge "${3:-0}" ] || ds_fail "GPU memory too small: $2 and $4 on each GPU, the smallest of the $n GPUs has $s MiB; choose an instance type with more"',
     '}',
   ].join('\n');
 }

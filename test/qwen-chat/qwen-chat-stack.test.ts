@@ -332,10 +332,10 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
       'nginx on port 5000 answers 401 without credentials',
       'the app answers through nginx on port 5000',
     ]);
-    // The pre-flight checks: the model's GPU memory (42.9 GiB less the ECC allowance), disk room, the two ports.
+    // The pre-flight checks: the model's GPU memory (42.9 GiB less the ECC allowance; 2 GiB on each GPU when split), disk room, the two ports.
     const pre = LINES.indexOf("ds_step '1/9 pre-flight checks'");
     expect(LINES.slice(pre + 1, pre + 6)).toEqual([
-      "ds_gpu 41030 'Qwen-14B-Chat (bf16) needs 42.9 GiB'",
+      "ds_gpu 41030 'Qwen-14B-Chat (bf16) needs 42.9 GiB' 1912 '2 GiB'",
       "ds_disk /root/Qwen-14B-Chat-Demo 2 'the app and its caches'",
       "ds_disk /var/log 1 'the logs'",
       'ds_port 7860 tongyi.service',

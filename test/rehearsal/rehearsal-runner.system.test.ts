@@ -94,6 +94,9 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     ['no nvidia-smi', 'missing', /^1\/9 pre-flight checks: no GPU or no working driver \(nvidia-smi: failed: .*nvidia-smi: command not found\); use a GPU instance type and an image with its driver$/],
     ['a driver that does not answer', 'failing', /^1\/9 pre-flight checks: no GPU or no working driver \(nvidia-smi: failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\. .*\)/],
     ['too little GPU memory', '15360', /^1\/9 pre-flight checks: GPU memory too small: Qwen-14B-Chat \(bf16\) needs 42\.9 GiB, the 1 GPUs have 15360 MiB; choose an instance type with more$/],
+    // 24 GPUs of 1800 MiB hold 42.9 GiB in total, but each is under the model's 2 GiB per-GPU floor (1912 MiB with ECC)
+    ['GPUs with enough memory in total but too little on each', Array(24).fill('1800').join(' '),
+      /^1\/9 pre-flight checks: GPU memory too small: Qwen-14B-Chat \(bf16\) needs 42\.9 GiB and 2 GiB on each GPU, the smallest of the 24 GPUs has 1800 MiB; choose an instance type with more$/],
   ])('%s: FAILURE at the pre-flight step within 30 s, before anything is changed', async (_name, gpus, reason) => {
     const r = await runRehearsal({ script: DEPLOYMENT.script, gpus });
     expectRehearsal(r, () => {

@@ -50,6 +50,21 @@ describe('PreflightChecks run by bash', () => {
     expect(r).toEqual({ code: 0, out: 'PASSED\n' });
   });
 
+  // nvidia-smi shows each card less its ECC share: the floor allows 6.6% (20 GiB -> 19128 MiB)
+  const split = { displayName: 'a model split across GPUs', gpuMemoryGiB: 40, contextTokens: 8192, minComputeCapability: 7, minGpuMemoryPerGpuGiB: 20 };
+  test.each([
+    ['three 15 GiB GPUs: 45 GiB in total, but 15360 MiB each', 'printf "15360\\n15360\\n15360\\n"', 7,
+      /^FAIL GPU memory too small: a model split across GPUs needs 40 GiB and 20 GiB on each GPU, the smallest of the 3 GPUs has 15360 MiB; choose an instance type with more\n/],
+    ['one small card among large ones', 'printf "46068\\n15000\\n46068\\n"', 7, /^FAIL GPU memory too small: .* the smallest of the 3 GPUs has 15000 MiB/],
+    ['too little in total comes first', 'printf "15000\\n15000\\n"', 7, /^FAIL GPU memory too small: a model split across GPUs needs 40 GiB, the 2 GPUs have 30000 MiB/],
+    ['two L20 (46068 MiB each)', 'printf "46068\\n46068\\n"', 0, /^PASSED\n$/],
+    ['one GPU holding it all: no per-GPU floor', 'echo 46068', 0, /^PASSED\n$/],
+  ])('GPU per-GPU floor: %s', async (_name, nvidiaSmi, code, message) => {
+    const r = await preflight({ gpu: split }, { nvidiaSmi });
+    expect(r.code).toBe(code);
+    expect(r.out).toMatch(message);
+  });
+
   test('disk: enough room passes; too little fails naming the path, the free and the needed GiB; a path not made yet is checked on its parent', async () => {
     requireTool('df', 'coreutils');
     const dir = tmpDir();

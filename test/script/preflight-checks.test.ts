@@ -8,11 +8,12 @@ const need = (gpuMemoryGiB: number, displayName = 'the app'): GpuRequirement => 
 
 const GPU_FUNCTION = [
   'ds_gpu() {',
-  '  local o m t=0 n=0',
+  '  local o m t=0 n=0 s=0',
   '  o=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits 2>&1) || o="failed: $o"',
   '  [[ $o =~ ^[0-9[:space:]]+$ ]] || ds_fail "no GPU or no working driver (nvidia-smi: $o); use a GPU instance type and an image with its driver"',
-  '  for m in $o; do t=$((t + m)) n=$((n + 1)); done',
+  '  for m in $o; do t=$((t + m)) n=$((n + 1)); [ $n -gt 1 ] && [ "$m" -ge "$s" ] || s=$m; done',
   '  [ "$t" -ge "$1" ] || ds_fail "GPU memory too small: $2, the $n GPUs have $t MiB; choose an instance type with more"',
+  '  [ $n -lt 2 ] || [ "$s" -ge "${3:-0}" ] || ds_fail "GPU memory too small: $2 and $4 on each GPU, the smallest of the $n GPUs has $s MiB; choose an instance type with more"',
   '}',
 ].join('\n');
 const DISK_FUNCTION = [
@@ -70,12 +71,24 @@ describe('PreflightChecks', () => {
     expect(new PreflightChecks({ gpu: need(8) }).renderCommands()).toBe("ds_gpu 7651 'the app needs 8 GiB'");
   });
 
+  test('the per-GPU floor (minGpuMemoryPerGpuGiB) is passed with the same ECC allowance, only when there is one', () => {
+    // floor(16 * 1024 * 0.934) = 15302; floor(2 * 1024 * 0.934) = 1912
+    expect(new PreflightChecks({ gpu: { ...need(40), minGpuMemoryPerGpuGiB: 16 } }).renderCommands()).toBe("ds_gpu 38256 'the app needs 40 GiB' 15302 '16 GiB'");
+    expect(new PreflightChecks({ gpu: { ...need(42.9, 'Qwen-14B-Chat (bf16)'), minGpuMemoryPerGpuGiB: 2 } }).renderCommands())
+      .toBe("ds_gpu 41030 'Qwen-14B-Chat (bf16) needs 42.9 GiB' 1912 '2 GiB'");
+    expect(new PreflightChecks({ gpu: { ...need(40), minGpuMemoryPerGpuGiB: 0 } }).renderCommands()).toBe("ds_gpu 38256 'the app needs 40 GiB'");
+  });
+
   describe('validation', () => {
     test('nothing to check', () => {
       expect(() => new PreflightChecks({})).toThrow(/PreflightChecks: nothing to check; give gpu, disks or freePorts/);
     });
     test.each([[0], [-1], [Number.NaN], [5000]])('gpu.gpuMemoryGiB %p', (v) => {
       expect(() => new PreflightChecks({ gpu: need(v) })).toThrow(new RegExp(`PreflightChecks: gpu.gpuMemoryGiB ${esc(String(v))} is not allowed`));
+    });
+    test.each([[-1], [Number.NaN], [41]])('gpu.minGpuMemoryPerGpuGiB %p', (v) => {
+      expect(() => new PreflightChecks({ gpu: { ...need(40), minGpuMemoryPerGpuGiB: v } }))
+        .toThrow(new RegExp(`PreflightChecks: gpu.minGpuMemoryPerGpuGiB ${esc(String(v))} is not allowed: give the GiB each GPU needs when the model is split, from 0 to gpuMemoryGiB \\(40\\)`));
     });
     test.each([["it's"], ['a$b'], ['']])('gpu.displayName %p', (displayName) => {
       expect(() => new PreflightChecks({ gpu: need(1, displayName) })).toThrow(new RegExp(`PreflightChecks: gpu.displayName '${esc(displayName)}' is not allowed`));
