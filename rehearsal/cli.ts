@@ -13,9 +13,35 @@ import { AppStandIn, RehearsalProps, RehearsalResult, runRehearsal } from './reh
 
 const PASSWORD = 'Rehearse-Pw-1';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+const USAGE = `usage: npm run rehearse -- [--scenario NAME|all] [--health-check-timeout SECONDS]
+       npm run rehearse -- --scenario gradio-browser [--gradio 3.41.2|6.25.0]
+       npm run rehearse -- --scenario balanced
+       npm run rehearse -- --help`;
+
+/** The options the command takes, each with a value. */
+const OPTIONS = ['--scenario', '--health-check-timeout', '--gradio'];
+
+/**
+ * Reads `--name value` pairs; anything else (an unknown option, a missing value, a stray word) is an
+ * error, so a mistyped option never runs every scenario.
+ */
+export function parseRehearseArgs(argv: readonly string[]): { readonly help: boolean; readonly options: ReadonlyMap<string, string> } {
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return { help: true, options: new Map() };
+  const options = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i];
+    if (!OPTIONS.includes(name)) {
+      throw new Error(`rehearse: '${name}' is not an option (${OPTIONS.join(', ')}; --help alone prints the usage)`);
+    }
+    if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new Error(`rehearse: ${name} needs a value`);
+    if (options.has(name)) throw new Error(`rehearse: ${name} is given twice`);
+    options.set(name, argv[i + 1]);
+  }
+  const timeout = options.get('--health-check-timeout');
+  if (timeout !== undefined && !/^[1-9][0-9]{0,4}$/.test(timeout)) {
+    throw new Error(`rehearse: --health-check-timeout '${timeout}' is not a whole number of seconds from 1 to 99999`);
+  }
+  return { help: false, options };
 }
 
 /** One scenario: the stand-ins, what must be signalled, and a pattern the reason must match. */
@@ -47,12 +73,24 @@ export function scenarios(budget: number): Scenario[] {
 }
 
 async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseRehearseArgs>;
+  try {
+    parsed = parseRehearseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const arg = (name: string, fallback: string): string => parsed.options.get(name) ?? fallback;
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
     console.error('rehearse: needs Linux and root (unshare --mount --net, overlay mounts)');
     return 2;
   }
   const which = arg('--scenario', 'all');
-  if (which === 'gradio-browser') return runGradioBrowserScenario(process.argv.includes('--gradio') ? arg('--gradio', '') : undefined);
+  if (which === 'gradio-browser') return runGradioBrowserScenario(parsed.options.get('--gradio'));
   if (which === 'balanced') return runBalancedScenario();
   const all = scenarios(Number(arg('--health-check-timeout', '8')));
   const chosen = all.filter((s) => which === 'all' || s.name === which);
