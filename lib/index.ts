@@ -22,6 +22,10 @@ export type { HealthCheckCredentials, HealthCheckProps, HealthCheckRequest } fro
 export { PreflightChecks } from './script/preflight-checks';
 export type { DiskRequirement, PortRequirement, PreflightChecksProps } from './script/preflight-checks';
 export { NginxBasicAuth, PasswordHash } from './script/nginx-basic-auth';
+export { NginxTls, TlsMode } from './script/nginx-tls';
+export type { GeneratedCertificateProps, PemCertificateProps, PlainHttpProps, TlsProbe } from './script/nginx-tls';
+export { NginxRateLimit } from './script/nginx-rate-limit';
+export type { NginxRateLimitProps } from './script/nginx-rate-limit';
 export type { NginxBasicAuthProps } from './script/nginx-basic-auth';
 export type { IServiceProxy } from './script/service-proxy';
 export { API_KEY_PATTERN, NginxApiKey } from './script/nginx-api-key';
@@ -147,7 +151,7 @@ export { instanceCountParameter } from './computenest/instance-count-parameter';
 export type { InstanceCountParameterProps } from './computenest/instance-count-parameter';
 
 // The Qwen chat product: the stack, its presets, its service package, image layout and image build.
-export { QwenChatStack } from './qwen-chat/qwen-chat-stack';
+export { QwenChatStack, SecretDelivery } from './qwen-chat/qwen-chat-stack';
 export type {
   IQwenChatNetworkProvider, IQwenChatProxyProvider, QwenChatParameters, QwenChatStackProps,
 } from './qwen-chat/qwen-chat-stack';

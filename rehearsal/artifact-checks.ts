@@ -68,12 +68,42 @@ export function checkNginxSite(site: string): ToolCheckResult {
   const dir = scratch();
   try {
     fs.mkdirSync(path.join(dir, 'logs'));
-    fs.writeFileSync(path.join(dir, 'site.conf'), site);
+    // A TLS site names the certificate the deploy script makes on the instance: a throwaway one stands in.
+    const { certificate, key } = siteCertificatePaths(site);
+    let text = site;
+    if (certificate !== undefined && key !== undefined) {
+      const made = throwawayCertificate(dir);
+      text = text.split(`ssl_certificate ${certificate};`).join(`ssl_certificate ${made.certificate};`)
+        .split(`ssl_certificate_key ${key};`).join(`ssl_certificate_key ${made.key};`);
+    }
+    fs.writeFileSync(path.join(dir, 'site.conf'), text);
     fs.writeFileSync(path.join(dir, 'nginx.conf'), minimalNginxConf(dir, path.join(dir, 'site.conf')));
     return run('nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'logs', 'error.log')]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The certificate and key files a site's `ssl_certificate` / `ssl_certificate_key` name, if any. */
+export function siteCertificatePaths(site: string): { certificate?: string; key?: string } {
+  return {
+    certificate: /^\s*ssl_certificate\s+(\S+);/m.exec(site)?.[1],
+    key: /^\s*ssl_certificate_key\s+(\S+);/m.exec(site)?.[1],
+  };
+}
+
+/**
+ * A throwaway self-signed ECDSA P-256 certificate for 127.0.0.1 in `dir` (openssl), standing in for the one
+ * the deploy script makes on the instance; returns the file paths.
+ */
+export function throwawayCertificate(dir: string): { certificate: string; key: string } {
+  requireTool('openssl', 'openssl');
+  const certificate = path.join(dir, 'throwaway.crt');
+  const key = path.join(dir, 'throwaway.key');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certificate], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`throwawayCertificate: openssl req -x509 failed: ${r.stderr}`);
+  return { certificate, key };
 }
 
 /** A minimal nginx.conf whose pid, logs and temp paths live under `prefix`; `sitePath` is included in http. */

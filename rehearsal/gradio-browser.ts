@@ -99,6 +99,8 @@ export interface Credentials {
 
 /** What one page load showed. */
 export interface PageOutcome {
+  /** Every response the page got, in order: `<status> <url>` (a redirect shows as its own line). */
+  readonly responses?: readonly string[];
   /** HTTP status of the page (0 when no response came). */
   readonly status: number;
   /** Why the navigation failed, if it did (e.g. net::ERR_INVALID_AUTH_CREDENTIALS after a 401 without credentials). */
@@ -368,18 +370,22 @@ export class GradioChatSandbox {
   }
 
   /** Loads the page once (with or without credentials) and reports the status. */
-  public async load(credentials?: Credentials): Promise<PageOutcome> {
+  public async load(credentials?: Credentials, url: string = this.url): Promise<PageOutcome> {
     const context = await this.newContext(credentials);
     try {
       const page = await context.newPage();
       // Without credentials headless Chromium gets the 401 and then fails the navigation
       // (net::ERR_INVALID_AUTH_CREDENTIALS: it has no login prompt): the status is the response's.
       let status = 0;
-      page.on('response', (r) => { if (r.url() === this.url) status = r.status(); });
+      const statuses: string[] = [];
+      page.on('response', (r) => {
+        statuses.push(`${r.status()} ${r.url()}`);
+        if (r.url() === this.url) status = r.status();
+      });
       let navigationError: string | undefined;
-      const response = await page.goto(this.url, { timeout: 30000 }).catch((e) => { navigationError = String(e).split('\n')[0]; return null; });
+      const response = await page.goto(url, { timeout: 30000 }).catch((e) => { navigationError = String(e).split('\n')[0]; return null; });
       const bodyText = response === null ? '' : ((await page.textContent('body').catch(() => '')) ?? '').trim().slice(0, 200);
-      return { status: response?.status() ?? status, navigationError, bodyText };
+      return { status: response?.status() ?? status, navigationError, bodyText, responses: statuses };
     } finally {
       await context.close();
     }
@@ -673,6 +679,10 @@ function sleep(ms: number): Promise<void> {
 export interface DeployedSite extends ServedSite {
   /** The basic-auth user (the template's UserName default). */
   readonly userName: string;
+  /** With TLS: the certificate the script made (trust it in the browser). */
+  readonly certificatePem?: string;
+  /** With TLS: the `data` of the script's SUCCESS signal (the certificate's SHA-256 fingerprint). */
+  readonly signalData?: string;
 }
 
 /**
@@ -683,7 +693,9 @@ export interface DeployedSite extends ServedSite {
  */
 export async function deployedSite(password: string, stackProps: RenderDeploymentProps['stackProps'] = {}): Promise<DeployedSite> {
   const d = renderDeployment({ stackProps, parameters: { Password: password } });
-  const r = await runRehearsal({ script: d.script, collectFiles: [d.sitePath, d.htpasswdPath], secrets: [password], timeoutMs: 120000 });
+  // With TLS (the stack's default) the certificate and key the script made are served as they are.
+  const tls = d.tlsCertificate === undefined ? [] : [d.tlsCertificate, d.tlsCertificate.replace(/\.crt$/, '.key')];
+  const r = await runRehearsal({ script: d.script, collectFiles: [d.sitePath, d.htpasswdPath, ...tls], secrets: [password], timeoutMs: 120000 });
   if (r.signals.length !== 1 || r.signals[0].status !== 'SUCCESS' || r.argv.hits.length > 0) {
     throw new Error(`deployedSite: the rehearsal of the deploy script did not succeed: signals ${JSON.stringify(r.signals)}, argv hits ${r.argv.hits.length}\n${r.output}`);
   }
@@ -694,7 +706,16 @@ export async function deployedSite(password: string, stackProps: RenderDeploymen
   }
   const userName = String(d.template.Parameters?.UserName?.Default ?? '');
   if (userName === '') throw new Error('deployedSite: the template has no UserName parameter default');
-  return { site, sitePath: d.sitePath, htpasswd, htpasswdPath: d.htpasswdPath, listenPort: d.listenPort, userName };
+  if (tls.some((f) => r.files[f] === undefined)) throw new Error(`deployedSite: the script wrote no TLS certificate and key at ${tls.join(', ')}`);
+  return {
+    site, sitePath: d.sitePath, htpasswd, htpasswdPath: d.htpasswdPath, listenPort: d.listenPort, userName,
+    ...(tls.length > 0 ? {
+      scheme: 'https',
+      extraFiles: { [tls[0]]: r.files[tls[0]], [tls[1]]: r.files[tls[1]] },
+      certificatePem: r.files[tls[0]],
+      signalData: JSON.parse(r.signals[0].body).data as string,
+    } : {}),
+  };
 }
 
 /** Replaces `from` in `site` (exactly once) or throws: a mutation that changes nothing proves nothing. */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { minimalNginxConf, requireTool } from './artifact-checks';
+import { minimalNginxConf, requireTool, siteCertificatePaths, throwawayCertificate } from './artifact-checks';
 import { NamespaceSandbox } from './namespace-sandbox';
 import { shellQuote as q } from '../lib/script/private/shell';
 import { DEFAULT_STAND_INS_DIR, standInPath } from './stand-ins';
@@ -90,7 +90,15 @@ export function runLiveProxyCheck(props: LiveProxyCheckProps): LiveProxyReport {
     fs.writeFileSync(path.join(w, 'site.conf'), props.site);
     fs.writeFileSync(path.join(w, 'password'), props.password, { mode: 0o600 });
     fs.writeFileSync(path.join(prefix, 'nginx.conf'), minimalNginxConf(prefix, props.sitePath));
+    // A TLS site: a throwaway certificate where the site names it (inside the sandbox), trusted by the client.
+    const tlsFiles = siteCertificatePaths(props.site);
+    const made = tlsFiles.certificate !== undefined && tlsFiles.key !== undefined ? throwawayCertificate(w) : undefined;
+    const scheme = made ? 'https' : 'http';
     const script = [
+      ...(made ? [
+        `install -D -m 0644 ${q(made.certificate)} ${q(tlsFiles.certificate!)}`,
+        `install -D -m 0600 ${q(made.key)} ${q(tlsFiles.key!)}`,
+      ] : []),
       `install -D -m 0644 ${q(path.join(w, 'site.conf'))} ${q(props.sitePath)}`,
       `install -d ${q(path.dirname(props.htpasswdPath))}`,
       `htpasswd -i -B -c ${q(props.htpasswdPath)} ${q(props.userName)} < ${q(path.join(w, 'password'))}`,
@@ -99,7 +107,7 @@ export function runLiveProxyCheck(props: LiveProxyCheckProps): LiveProxyReport {
       `for p in ${listen} ${upstream}; do`,
       '  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.1; done',
       'done',
-      `node ${q(standInPath('live-client.js', dir))} http://127.0.0.1:${listen}/ ${q(props.userName)} ${q(path.join(w, 'password'))} > ${q(path.join(w, 'report.json'))}`,
+      `${made ? `LIVE_CA_FILE=${q(made.certificate)} ` : ''}node ${q(standInPath('live-client.js', dir))} ${scheme}://127.0.0.1:${listen}/ ${q(props.userName)} ${q(path.join(w, 'password'))} > ${q(path.join(w, 'report.json'))}`,
     ].join('\n');
     const r = sandbox.runSync(script, 60000);
     const errorLog = readIfExists(path.join(prefix, 'logs/error.log'));

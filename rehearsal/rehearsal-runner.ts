@@ -98,7 +98,18 @@ export interface RehearsalProps {
    * After the script, probe this nginx port without and with these credentials (curl -K from a 0600 file).
    * @default - no probe
    */
-  readonly probe?: { readonly port: number; readonly userName: string; readonly password: string };
+  readonly probe?: {
+    readonly port: number;
+    readonly userName: string;
+    readonly password: string;
+    /**
+     * The site serves TLS: probe `https://127.0.0.1:<port>/` trusting only this certificate file (inside
+     * the sandbox, e.g. /etc/nginx/tls/5000.crt), record the TLS session (openssl s_client) and the answer
+     * to plain HTTP on the same port.
+     * @default - plain HTTP
+     */
+    readonly tlsCertificate?: string;
+  };
   /**
    * Files to copy out of the sandbox after the run, into `RehearsalResult.files` (e.g. the htpasswd file).
    * @default []
@@ -188,7 +199,21 @@ export interface RehearsalResult {
   /** The stand-in journal of each unit the systemctl stand-in ran (`tongyi.service` -> lines). */
   readonly journal: Readonly<Record<string, readonly JournalEntry[]>>;
   /** HTTP statuses through nginx after the script (when `probe` was given). */
-  readonly probe?: { readonly noCredentials: string; readonly wrongPassword: string; readonly withCredentials: string; readonly body: string };
+  readonly probe?: {
+    readonly noCredentials: string;
+    readonly wrongPassword: string;
+    readonly withCredentials: string;
+    readonly body: string;
+    /** With `tlsCertificate`: the TLS session as openssl s_client saw it and what plain HTTP got. */
+    readonly tls?: {
+      /** `openssl s_client -brief` lines (protocol, cipher, peer certificate, verification). */
+      readonly session: string;
+      /** SHA-256 fingerprint of the certificate the site served (`AB:CD:...`). */
+      readonly servedFingerprint: string;
+      /** Status and Location of a plain-HTTP request on the TLS port. */
+      readonly plainHttp: string;
+    };
+  };
   /** Collected files: sandbox path -> content. */
   readonly files: Readonly<Record<string, string>>;
   /** How many /proc samples were taken and which argv (redacted) contained a secret. */
@@ -302,12 +327,21 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       const cred = `${props.probe.userName}:${props.probe.password}`.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
       fs.writeFileSync(cfg, `user = "${cred}"\n`, { mode: 0o600 });
       fs.writeFileSync(`${cfg}-wrong`, `user = "${props.probe.userName}:not-the-password"\n`, { mode: 0o600 });
-      const url = `http://127.0.0.1:${props.probe.port}/`;
+      const ca = props.probe.tlsCertificate;
+      const url = `${ca ? 'https' : 'http'}://127.0.0.1:${props.probe.port}/`;
+      const pin = ca ? ` --cacert ${q(ca)}` : '';
       lines.push(
-        `curl -s -o /dev/null -w '%{http_code}' --max-time 10 ${url} > ${q(path.join(out, 'probe-none'))}`,
-        `curl -s -o /dev/null -w '%{http_code}' --max-time 10 -K ${q(`${cfg}-wrong`)} ${url} > ${q(path.join(out, 'probe-wrong'))}`,
-        `curl -s -o ${q(path.join(out, 'probe-body'))} -w '%{http_code}' --max-time 10 -K ${q(cfg)} ${url} > ${q(path.join(out, 'probe-creds'))}`,
+        `curl -s -o /dev/null -w '%{http_code}' --max-time 10${pin} ${url} > ${q(path.join(out, 'probe-none'))}`,
+        `curl -s -o /dev/null -w '%{http_code}' --max-time 10${pin} -K ${q(`${cfg}-wrong`)} ${url} > ${q(path.join(out, 'probe-wrong'))}`,
+        `curl -s -o ${q(path.join(out, 'probe-body'))} -w '%{http_code}' --max-time 10${pin} -K ${q(cfg)} ${url} > ${q(path.join(out, 'probe-creds'))}`,
       );
+      if (ca) {
+        lines.push(
+          `openssl s_client -brief -connect 127.0.0.1:${props.probe.port} -CAfile ${q(ca)} -verify_return_error < /dev/null > ${q(path.join(out, 'tls-session'))} 2>&1`,
+          `openssl s_client -connect 127.0.0.1:${props.probe.port} < /dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//' > ${q(path.join(out, 'tls-served'))}`,
+          `curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 10 http://127.0.0.1:${props.probe.port}/ > ${q(path.join(out, 'tls-plain'))}`,
+        );
+      }
     }
     (props.collectFiles ?? []).forEach((f, i) => lines.push(`cp ${q(f)} ${q(path.join(out, 'files', String(i)))} 2>/dev/null`));
     if (props.whileRunning !== undefined) {
@@ -402,6 +436,9 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       systemctlCalls: read('systemctl.log').split('\n').filter((l) => l !== ''),
       probe: props.probe === undefined ? undefined : {
         noCredentials: read('probe-none'), wrongPassword: read('probe-wrong'), withCredentials: read('probe-creds'), body: read('probe-body'),
+        tls: props.probe.tlsCertificate === undefined ? undefined : {
+          session: read('tls-session').trim(), servedFingerprint: read('tls-served').trim(), plainHttp: read('tls-plain').trim(),
+        },
       },
       files,
       argv: { samples: argv.samples, processesSeen: argv.pids.size, hits: [...argv.hits] },

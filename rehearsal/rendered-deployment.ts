@@ -46,6 +46,8 @@ export interface RenderedDeployment {
   readonly unitPath: string;
   /** The port nginx listens on. */
   readonly listenPort: number;
+  /** The certificate the site serves (on the instance), when it serves TLS. */
+  readonly tlsCertificate?: string;
 }
 
 /** The default stand-in CurlCli: a POST to the local signal receiver. */
@@ -84,6 +86,7 @@ export function renderDeployment(props: RenderDeploymentProps = {}): RenderedDep
       unitName: stack.appService.unitName,
       unitPath: stack.appService.unitPath,
       listenPort: stack.proxy.listenPort,
+      tlsCertificate: proxy.tls.enabled ? proxy.tls.certificatePath(proxy.listenPort) : undefined,
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -17,6 +17,9 @@ import { DeployScript, IScriptPart } from '../script/deploy-script';
 import { DeployScriptRunCommand } from '../script/deploy-script-run-command';
 import { HealthCheck } from '../script/health-check';
 import { NginxBasicAuth, PasswordHash } from '../script/nginx-basic-auth';
+import { NginxTls, TlsMode } from '../script/nginx-tls';
+import { OosSecretParameter } from '../secrets/oos-secret-parameter';
+import { SecretReaderRole } from '../secrets/secret-reader-role';
 import { PortRequirement, PreflightChecks } from '../script/preflight-checks';
 import { ScriptValue } from '../script/script-value';
 import { IServiceProxy } from '../script/service-proxy';
@@ -140,9 +143,25 @@ export interface QwenChatStackProps extends ros.StackProps {
   readonly network?: IQwenChatNetworkProvider;
   /**
    * The proxy in front of the app.
-   * @default - nginx with HTTP basic auth from the UserName and Password parameters
+   * @default - nginx with HTTP basic auth from the UserName and Password parameters, over `tls`
    */
   readonly proxy?: IQwenChatProxyProvider;
+  /**
+   * TLS of the stack's own nginx proxy: a certificate made on each instance at deploy time (its
+   * SHA-256 fingerprint is the `TlsCertificateFingerprint` output), a given one
+   * (`NginxTls.fromPem`), or plain HTTP chosen explicitly (`NginxTls.plainHttp({ reason })`, e.g.
+   * behind a load balancer listener that ends TLS with its own certificate).
+   * @default NginxTls.generated()
+   */
+  readonly tls?: NginxTls;
+  /**
+   * How the Password reaches the instance: from an OOS secret parameter Cloud Assistant reads on the
+   * instance (the command's content and records never hold it; the deployer needs
+   * `oos:GetSecretParameter` and `kms:GetSecretValue`), or base64-encoded in the command's content
+   * (for deployers without that permission; anyone who may read the invocation records can decode it).
+   * @default SecretDelivery.OOS_SECRET_PARAMETER
+   */
+  readonly secretDelivery?: SecretDelivery;
   /**
    * Parts of the deploy script that run before the stack's own parts of the same phase (e.g. a
    * ScriptPhase.PREFLIGHT check, or a COMMANDS step that runs before the htpasswd step).
@@ -161,6 +180,18 @@ export interface QwenChatStackProps extends ros.StackProps {
    * @default - none
    */
   readonly ruleSuppressions?: RuleSuppression[];
+}
+
+/** How a stack's secret parameters reach the deploy script. */
+export enum SecretDelivery {
+  /**
+   * Stored as `ALIYUN::OOS::SecretParameter` (KMS-encrypted) and put in by Cloud Assistant on the
+   * instance (`{{oos-secret:NAME}}`, `EnableParameter: true`); the instances get a RAM role that may read
+   * only these parameters.
+   */
+  OOS_SECRET_PARAMETER = 'oos-secret-parameter',
+  /** Base64-encoded in the RunCommand's content (readable from Cloud Assistant's invocation records). */
+  COMMAND_TEXT = 'command-text',
 }
 
 /** The console parameters of a {@link QwenChatStack}, by their role. */
@@ -200,15 +231,15 @@ export interface QwenChatParameters {
 }
 
 /**
- * What the stack's own nginx basic-auth proxy knowingly does today, said in the template's Metadata so
- * `lint` gives synth's verdict: the Password reaches the instance base64-encoded inside the RunCommand
- * content.
+ * What the stack's own nginx basic-auth proxy knowingly does with SecretDelivery.COMMAND_TEXT, said in the
+ * template's Metadata so `lint` gives synth's verdict: the Password reaches the instance base64-encoded
+ * inside the RunCommand content.
  */
 const BASIC_AUTH_PROXY_SUPPRESSIONS: readonly RuleSuppression[] = [
   {
     id: 'secret-in-command-text',
     target: 'Password',
-    reason: 'The Password reaches the instance base64-encoded in the RunCommand content: this stack has no OOS secret parameter path yet.',
+    reason: 'SecretDelivery.COMMAND_TEXT chosen: the Password reaches the instance base64-encoded in the RunCommand content, for deployers without OOS secret parameter permission.',
   },
 ];
 
@@ -266,6 +297,10 @@ export class QwenChatStack extends ros.Stack {
   public readonly osBase: OsBase;
   /** Every base the deploy script must run on: osBase, then alsoRunsOn. */
   public readonly deployBases: readonly OsBase[];
+  /** The Password's OOS secret parameter (SecretDelivery.OOS_SECRET_PARAMETER with the stack's own proxy). */
+  public readonly passwordSecret?: OosSecretParameter;
+  /** The RAM role the instances read their secret parameters with. */
+  public readonly secretReader?: SecretReaderRole;
   private readonly consoleInterface = new ConsoleInterface(['acs:integrate:计算巢:ModelScope']);
 
   constructor(scope: ros.Construct, id: string, props: QwenChatStackProps = {}) {
@@ -317,26 +352,67 @@ export class QwenChatStack extends ros.Stack {
       parameters: networkParameters?.parameters ?? [p.sourceCidrIp],
     });
 
-    this.proxy = props.proxy?.provideProxy(this) ?? new NginxBasicAuth({
-      // Both patterns allow ASCII only: MaxLength is the most bytes (for the RunCommand size check).
-      userName: ScriptValue.fromParameter(p.userName, { maxBytes: 32 }),
-      password: ScriptValue.fromParameter(p.password, { maxBytes: PASSWORD_MAX_LENGTH }),
-      listenPort,
-      upstreamPort: model.app.port,
-      proxyCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
-      passwordHash,
-      opensslPath: this.imageLayout.opensslPath,
-    });
-    if (this.proxy.listenPort !== listenPort) {
-      throw new Error(`QwenChatStack: the proxy from props.proxy listens on port ${this.proxy.listenPort}, but listenPort is ${listenPort}; build the proxy on stack.listenPort, or set listenPort to its port.`);
-    }
-
     // The proxy's port admits SourceCidrIp; without public access in a new VPC, the new VPC's block.
     const clientSource = networkParameters?.clientSourceCidrIp ?? p.sourceCidrIp.valueAsString;
     // A balancer whenever more than one instance may run, or when asked for.
     const amount = this.instanceCount;
     const balanced = props.loadBalancer !== undefined || ros.Token.isUnresolved(amount) || amount > 1;
     const lbOptions: LoadBalancerOptions = { sessionAffinity: SessionAffinity.STICKY, ...props.loadBalancer };
+    // TLS of the stack's own proxy: made on each instance by default (behind a TCP listener, which passes
+    // TLS through, the certificate also names the balancer's address); behind an HTTPS listener the balancer
+    // ends TLS with its certificate and speaks plain HTTP to the instances, which then have no public IP.
+    const lbEndsTls = balanced && lbOptions.protocol === ListenerProtocol.HTTPS;
+    if (lbEndsTls && props.tls?.enabled) {
+      throw new Error(`QwenChatStack: tls '${props.tls.mode}' is not allowed with loadBalancer.protocol ListenerProtocol.HTTPS: the balancer ends TLS and speaks plain HTTP to the instances. Leave tls out, or use ListenerProtocol.TCP to pass the instances' own TLS through.`);
+    }
+    const tls = props.tls ?? (lbEndsTls
+      ? NginxTls.plainHttp({ reason: 'TLS ends at the load balancer\'s HTTPS listener; the instances have no public IP and speak HTTP inside the VPC only' })
+      : NginxTls.generated(balanced ? {
+        extraSubjectAltNames: [ScriptValue.fromToken('LoadBalancerAddress', ros.Token.asString(ros.Lazy.stringValue({ produce: () => this.loadBalancer!.address })), { maxBytes: 15 })],
+      } : {}));
+    const delivery = props.secretDelivery ?? SecretDelivery.OOS_SECRET_PARAMETER;
+    if (!Object.values(SecretDelivery).includes(delivery)) {
+      throw new Error(`QwenChatStack: secretDelivery '${delivery}' is not allowed: give SecretDelivery.OOS_SECRET_PARAMETER or SecretDelivery.COMMAND_TEXT.`);
+    }
+    const oos = props.proxy === undefined && delivery === SecretDelivery.OOS_SECRET_PARAMETER;
+    if (oos) {
+      this.passwordSecret = new OosSecretParameter(this, 'PasswordSecret', {
+        value: p.password.valueAsString,
+        namePrefix: 'qwen-chat',
+        nameSuffix: 'password',
+        description: 'Login password of the Qwen chat demo (the stack\'s Password parameter)',
+        // OOS checks the value too; no line break can end the script's here-document.
+        constraints: { allowedPattern: PASSWORD_ALLOWED_PATTERN, minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH },
+        logicalIdPrefix: 'Password',
+      });
+      // An instance has one RAM role: a given one gets the read policy instead of a new role.
+      this.secretReader = new SecretReaderRole(this, 'SecretReader', {
+        secrets: [this.passwordSecret],
+        existingRoleName: props.instanceOptions?.ramRoleName,
+        namePrefix: 'qwen-chat',
+      });
+    }
+    this.proxy = props.proxy?.provideProxy(this) ?? new NginxBasicAuth({
+      // Both patterns allow ASCII only: MaxLength is the most bytes (for the RunCommand size check).
+      userName: ScriptValue.fromParameter(p.userName, { maxBytes: 32 }),
+      password: this.passwordSecret
+        // The reference ROS writes: `{{oos-secret:` + `qwen-chat-<stack id>-password` (55) + `}}`.
+        ? ScriptValue.fromCloudAssistantParameter('Password', this.passwordSecret.commandReference, { maxBytes: 70 })
+        : ScriptValue.fromParameter(p.password, { maxBytes: PASSWORD_MAX_LENGTH }),
+      listenPort,
+      upstreamPort: model.app.port,
+      proxyCheckTimeoutSeconds: props.proxyCheckTimeoutSeconds,
+      passwordHash,
+      opensslPath: this.imageLayout.opensslPath,
+      tls,
+    });
+    if (props.proxy !== undefined && props.tls !== undefined) {
+      throw new Error('QwenChatStack: tls is not allowed with proxy: it sets the TLS of the stack\'s own nginx proxy; give your proxy its own NginxTls.');
+    }
+    if (this.proxy.listenPort !== listenPort) {
+      throw new Error(`QwenChatStack: the proxy from props.proxy listens on port ${this.proxy.listenPort}, but listenPort is ${listenPort}; build the proxy on stack.listenPort, or set listenPort to its port.`);
+    }
+
     const ingressPorts: IngressPort[] = balanced
       ? ServiceLoadBalancer.instanceIngress({ ...lbOptions, port: listenPort, clientSourceCidrIp: clientSource })
       : [{ port: listenPort, sourceCidrIp: clientSource }];
@@ -348,6 +424,7 @@ export class QwenChatStack extends ros.Stack {
     const allocatePublicIp = props.instanceOptions?.allocatePublicIp ?? !balanced;
     this.instance = new QwenGpuInstance(this, 'Instance', {
       ...props.instanceOptions,
+      ramRoleName: this.secretReader?.roleName ?? props.instanceOptions?.ramRoleName,
       amount: this.instanceCount,
       allocatePublicIp,
       publicIpCondition: allocatePublicIp ? props.instanceOptions?.publicIpCondition ?? networkParameters?.publicAccess : undefined,
@@ -362,6 +439,9 @@ export class QwenChatStack extends ros.Stack {
       period: p.payPeriod.valueAsNumber,
     });
 
+    // The instances (and so the command) wait until the role may read the secret parameters.
+    this.secretReader?.requiredBy(this.instance.instanceGroup);
+
     this.appService = new SystemdService({
       name: serviceName,
       description: `${model.displayName} Gradio demo`,
@@ -375,6 +455,8 @@ export class QwenChatStack extends ros.Stack {
         // The app's lines reach the journal (and the deploy log) as they are printed.
         PYTHONUNBUFFERED: '1',
       },
+      // It still runs as root: the image keeps the app and the weights under /root (the reference's layout).
+      sandbox: true,
     });
     const appCheck = new HealthCheck({
       description: `the app answers on 127.0.0.1:${model.app.port}`,
@@ -431,16 +513,22 @@ export class QwenChatStack extends ros.Stack {
     this.script = this.deployment.script;
     this.runCommand = this.deployment.runCommand;
 
-    const endpointScheme = this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? 'https' : 'http';
+    const ownTls = this.proxy instanceof NginxBasicAuth ? this.proxy.tls : undefined;
+    // https when the balancer's HTTPS listener ends TLS, or when the instances' proxy serves it (a TCP
+    // listener passes it through).
+    const endpointScheme = this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? 'https' : this.proxy.scheme ?? 'http';
     const endpoint = (name: string, address: string, text: BilingualText, condition?: ros.RosCondition) =>
       new ros.RosOutput(this, name, {
         description: bilingual(text),
         value: ros.Fn.sub(`${endpointScheme}://\${ServerAddress}:${listenPort}`, { ServerAddress: address }),
         condition,
       });
+    const tlsNote = ownTls?.enabled
+      ? { en: '; TLS, pin the certificate by TlsCertificateFingerprint', zh: '；TLS 加密，请按 TlsCertificateFingerprint 固定证书' }
+      : { en: '', zh: '' };
     const publicText: BilingualText = {
-      en: 'Public address of the chat demo (HTTP basic auth with UserName and Password)',
-      'zh-cn': '对话演示的公网访问地址（使用软件登录名和密码进行 HTTP 基本认证）',
+      en: `Public address of the chat demo (HTTP basic auth with UserName and Password${tlsNote.en})`,
+      'zh-cn': `对话演示的公网访问地址（使用软件登录名和密码进行 HTTP 基本认证${tlsNote.zh}）`,
     };
     const privateText: BilingualText = {
       en: 'Private address of the chat demo, reachable inside the VPC',
@@ -457,8 +545,27 @@ export class QwenChatStack extends ros.Stack {
         endpoint('PrivateEndpoint', this.loadBalancer.address, privateText, networkParameters.privateAccess);
       }
     }
+    if (ownTls?.enabled) {
+      // The SUCCESS signal's data is the certificate's fingerprint; the WaitCondition's Data holds the
+      // signals' data by signal id (aliyun/ros-templates solutions/middleware/existing-vpc-cluster-zookeeper.yml
+      // reads it with jq), and Fn::Jq picks it out (https://help.aliyun.com/en/ros/user-guide/function-jq).
+      const one = !ros.Token.isUnresolved(this.instanceCount) && this.instanceCount === 1;
+      new ros.RosOutput(this, 'TlsCertificateFingerprint', {
+        description: bilingual(ownTls.mode === TlsMode.GENERATED
+          ? {
+            en: `SHA-256 fingerprint of the TLS certificate each instance made for itself${one ? '' : ' (one per instance)'}: before you send the password, check that the certificate your browser shows has it`,
+            'zh-cn': `各实例自行生成的 TLS 证书的 SHA-256 指纹${one ? '' : '（每台实例一个）'}：发送密码前，请确认浏览器显示的证书指纹与此一致`,
+          }
+          : { en: 'SHA-256 fingerprint of the TLS certificate the instances serve', 'zh-cn': '实例所用 TLS 证书的 SHA-256 指纹' }),
+        value: ros.Fn.jq(one ? 'First' : 'All', '.[]', ros.Token.asString(this.callback.condition.attrData)),
+      });
+    }
 
-    applyRulePack(this, { suppressions: [...props.ruleSuppressions ?? [], ...(props.proxy === undefined ? BASIC_AUTH_PROXY_SUPPRESSIONS : [])] });
+    const plainHttp = ownTls !== undefined && !ownTls.enabled && this.loadBalancer?.protocol !== ListenerProtocol.HTTPS
+      ? [{ id: 'credentials-over-plain-http', target: 'InstanceRunCommand', reason: `plain HTTP chosen (NginxTls.plainHttp): ${ownTls.plainHttpReason}` }]
+      : [];
+    const commandText = props.proxy === undefined && !oos ? BASIC_AUTH_PROXY_SUPPRESSIONS : [];
+    applyRulePack(this, { suppressions: [...props.ruleSuppressions ?? [], ...commandText, ...plainHttp] });
     this.templateOptions.metadata = this.consoleInterface.toMetadata();
   }
 

@@ -107,7 +107,7 @@ function has(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
-const FUNCTIONS = ['Ref', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Join', 'Fn::Select', 'Fn::Base64Encode', 'Fn::FindInMap', 'Fn::If', 'Fn::Equals', 'Fn::Not'] as const;
+const FUNCTIONS = ['Ref', 'Fn::Sub', 'Fn::GetAtt', 'Fn::Join', 'Fn::Select', 'Fn::Base64Encode', 'Fn::FindInMap', 'Fn::If', 'Fn::Equals', 'Fn::Not', 'Fn::Jq'] as const;
 
 /**
  * Resolves intrinsic functions of a ROS template with given parameter values and stand-in
@@ -282,6 +282,8 @@ export class IntrinsicResolver {
         if (typeof v !== 'boolean') throw new Error(`IntrinsicResolver: ${path} expects a condition, got ${JSON.stringify(v)}`);
         return !v;
       }
+      case 'Fn::Jq':
+        return this.jq(arg, path);
       default:
         throw new Error(`IntrinsicResolver: ${path}: unsupported function '${name}'; supported: ${FUNCTIONS.join(', ')}`);
     }
@@ -294,6 +296,48 @@ export class IntrinsicResolver {
     const v = this.resolve(conditions[name], `Conditions.${name}`);
     if (typeof v !== 'boolean') throw new Error(`IntrinsicResolver: Conditions.${name} resolved to ${JSON.stringify(v)}, expected a condition`);
     return v;
+  }
+
+  /**
+   * ROS's Fn::Jq `[method, script, input]` (https://help.aliyun.com/en/ros/user-guide/function-jq): `First`
+   * gives the first result, `All` the list. Only the filters this library writes are known here: `.`,
+   * `.key`, `.[N]`, `.[]` and pipes; any other is an error.
+   */
+  private jq(arg: unknown, path: string): unknown {
+    if (!Array.isArray(arg) || arg.length !== 3) {
+      throw new Error(`IntrinsicResolver: ${path} expects [method, script, input], got ${JSON.stringify(arg)}`);
+    }
+    const method = this.resolveString(arg[0], `${path}[0]`);
+    const script = this.resolveString(arg[1], `${path}[1]`);
+    let input = this.resolve(arg[2], `${path}[2]`);
+    if (typeof input === 'string') {
+      try {
+        input = JSON.parse(input);
+      } catch {
+        throw new Error(`IntrinsicResolver: ${path}[2] is not JSON: ${JSON.stringify(input).slice(0, 80)}`);
+      }
+    }
+    let results: unknown[] = [input];
+    for (const raw of script.split('|').map((x) => x.trim())) {
+      const steps = raw === '.' ? [] : raw.match(/\.[A-Za-z_][A-Za-z0-9_]*|\.?\[\d*\]/g);
+      if (steps === null || (raw !== '.' && steps.join('') !== raw)) {
+        throw new Error(`IntrinsicResolver: ${path}: the jq filter '${raw}' is not one the resolver knows ('.', '.key', '.[N]', '.[]' and pipes)`);
+      }
+      for (const step of steps) {
+        results = results.flatMap((r) => {
+          const index = /\[(\d*)\]$/.exec(step);
+          if (index && index[1] === '') {
+            if (r === null || typeof r !== 'object') throw new Error(`IntrinsicResolver: ${path}: '.[]' of ${JSON.stringify(r)}`);
+            return Object.values(r as object);
+          }
+          if (index) return [Array.isArray(r) ? r[Number(index[1])] ?? null : null];
+          return [r !== null && typeof r === 'object' && !Array.isArray(r) ? (r as Record<string, unknown>)[step.slice(1)] ?? null : null];
+        });
+      }
+    }
+    if (method === 'First') return results[0] ?? null;
+    if (method === 'All') return results;
+    throw new Error(`IntrinsicResolver: ${path}[0]: method '${method}' is not First or All`);
   }
 
   private scalar(v: unknown, path: string): string {

@@ -1,4 +1,5 @@
 // The rule pack: every rule of lib/rules/checks, in output order, bound to the engine.
+import { credentialsOverPlainHttp } from './checks/credentials-over-plain-http';
 import { duplicateSecurityGroupRule } from './checks/duplicate-security-group-rule';
 import { insecureDownload } from './checks/insecure-download';
 import { missingReferenceTarget } from './checks/missing-reference-target';
@@ -24,6 +25,7 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
   noEchoXtrace,
   noEchoCommandParameter,
   secretInCommandText,
+  credentialsOverPlainHttp,
   waitConditionAlwaysSuccess,
   openIngress,
   duplicateSecurityGroupRule,

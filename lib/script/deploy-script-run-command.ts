@@ -2,6 +2,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import * as ecs from '@alicloud/ros-cdk-ecs';
 import { RUN_COMMAND_CONTENT_MAX_BYTES } from '../ros/limits';
 import { assertLogicalIdFree } from '../ros/logical-id';
+import { assertOnlyAllowedParameters } from '../ros/cloud-assistant-parameters';
 import { DeployScript } from './deploy-script';
 
 /** Props for {@link DeployScriptRunCommand}. */
@@ -88,6 +89,9 @@ export class DeployScriptRunCommand extends ros.Construct {
       sync: true,
       instanceIds: props.instanceIds,
       commandContent: ros.Lazy.stringValue({ produce: () => (this.problem() === undefined ? this.script.toFnSub() : '#!/bin/bash\nexit 1\n') }),
+      // With a Cloud Assistant parameter ({{oos-secret:NAME}}) among the values, Cloud Assistant puts the
+      // values in (https://www.alibabacloud.com/help/doc-detail/213542.htm); ROS's EnableParameter property.
+      enableParameter: ros.Lazy.anyValue({ produce: () => (this.problem() === undefined && this.script.usesCloudAssistantParameters ? true : undefined) }),
       timeout: ros.Lazy.numberValue({ produce: () => (this.problem() === undefined ? this.timeoutSeconds : 1) }),
     }, true);
   }
@@ -113,6 +117,14 @@ export class DeployScriptRunCommand extends ros.Construct {
       this.script.render();
     } catch (e) {
       return (e as Error).message;
+    }
+    if (this.script.usesCloudAssistantParameters) {
+      // Every {{...}} of the content is then a parameter: the body may hold none of its own.
+      try {
+        assertOnlyAllowedParameters(`DeployScriptRunCommand '${this.node.path}'`, this.script.render().readable, []);
+      } catch (e) {
+        return (e as Error).message;
+      }
     }
     const size = this.contentSize();
     if (size.leftBytes < 0) {

@@ -209,6 +209,14 @@ export class DeployScript {
     return this.rendered;
   }
 
+  /**
+   * True when a value is a Cloud Assistant parameter (`{{oos-secret:NAME}}`): the RunCommand must run
+   * with `EnableParameter: true`.
+   */
+  public get usesCloudAssistantParameters(): boolean {
+    return this.render().values.some((v) => v.encoding === ScriptValueEncoding.CLOUD_ASSISTANT_PARAMETER);
+  }
+
   /** The script as an `Fn::Sub` token, for a RunCommand's CommandContent. */
   public toFnSub(): string {
     const { body, variables } = this.render();
@@ -256,9 +264,11 @@ export class DeployScript {
 
     const ordered = this.orderedParts;
     const gzip = this.encoding === ScriptEncoding.GZIP_BASE64;
-    const valueLines = [...values.values()].map((v) => (v.encoding === ScriptValueEncoding.BASE64
-      ? `${v.shellName}=$(printf %s '${MARK}${v.subVariable}${MARK}'|base64 -d)`
-      : `read -r ${v.shellName} <<'DS_EOF'\n${MARK}${v.subVariable}${MARK}\nDS_EOF`));
+    const valueLines = [...values.values()].map((v) => {
+      if (v.encoding === ScriptValueEncoding.BASE64) return `${v.shellName}=$(printf %s '${MARK}${v.subVariable}${MARK}'|base64 -d)`;
+      const ifs = v.encoding === ScriptValueEncoding.CLOUD_ASSISTANT_PARAMETER ? 'IFS= ' : '';
+      return `${ifs}read -r ${v.shellName} <<'DS_EOF'\n${MARK}${v.subVariable}${MARK}\nDS_EOF`;
+    });
     const functionBlocks = new Set<string>();
     for (const part of ordered) {
       const text = checkedText(part.renderFunctions?.() ?? '', `part '${part.description}' (its functions)`);
@@ -275,7 +285,7 @@ export class DeployScript {
         'set -euo pipefail',
         'umask 022',
         'export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
-        "ds_stage=start ds_reason='' ds_done='' ds_stop=''",
+        "ds_stage=start ds_reason='' ds_done='' ds_stop='' ds_signal_data=''",
         ...(this.logFile.startsWith('/var/log/') && this.logFile.split('/').length === 4 ? [] : [`mkdir -p ${this.logFile.substring(0, this.logFile.lastIndexOf('/'))} || true`]),
         `ds_log() { printf '%s %s\\n' "$(date -u +%FT%TZ)" "$*" | tee -a ${this.logFile} || true; }`,
         'ds_fail() { ds_reason=$1; exit 1; }',

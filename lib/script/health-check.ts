@@ -1,7 +1,7 @@
 import { WAIT_CONDITION_TIMEOUT_MAX_SECONDS } from '../ros/limits';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { renderCleanFunction } from './private/runtime';
-import { isUnitName } from './private/shell';
+import { isUnitName, shellQuote } from './private/shell';
 import { ScriptValue } from './script-value';
 
 /** Basic-auth credentials for a health check; given to curl as a config on stdin, never in argv. */
@@ -57,6 +57,13 @@ export interface HealthCheckProps {
    * @default - a GET without body; the body is not checked
    */
   readonly request?: HealthCheckRequest;
+  /**
+   * Lines of curl's config for the probe (given with the credentials on stdin, never in argv), such as
+   * `cacert = "/etc/nginx/tls/5000.crt"` or `resolve = "chat.example.com:5000:127.0.0.1"` for a TLS site
+   * whose certificate is pinned (NginxTls.probe).
+   * @default - none
+   */
+  readonly curlConfig?: readonly string[];
 }
 
 /** The request a {@link HealthCheck} sends and the body it wants back. */
@@ -113,6 +120,7 @@ export class HealthCheck implements IScriptPart {
   private readonly probeTimeoutSeconds: number;
   private readonly credentials?: HealthCheckCredentials;
   private readonly request?: HealthCheckRequest;
+  private readonly curlConfig: readonly string[];
 
   constructor(props: HealthCheckProps) {
     if (!/^https?:\/\/[A-Za-z0-9.[\]:-]+(\/[A-Za-z0-9_.~/-]*)?$/.test(props.url)) {
@@ -132,6 +140,15 @@ export class HealthCheck implements IScriptPart {
     }
     if (props.watchUnit !== undefined && !isUnitName(props.watchUnit)) {
       throw new Error(`HealthCheck: watchUnit '${props.watchUnit}' is not allowed: give a unit name such as 'tongyi.service'.`);
+    }
+    this.curlConfig = props.curlConfig ?? [];
+    for (const line of this.curlConfig) {
+      if (!/^(cacert|capath|resolve|pinnedpubkey|tlsv1\.2|tlsv1\.3|tls-max) = "[A-Za-z0-9_.:/=+-]+"$/.test(line)) {
+        throw new Error(`HealthCheck: curlConfig line '${line}' is not allowed: give 'cacert = "/path"', 'resolve = "host:port:address"' or another TLS option with a plain quoted value.`);
+      }
+    }
+    if (this.curlConfig.length > 0 && !props.url.startsWith('https://')) {
+      throw new Error(`HealthCheck: curlConfig is given but url '${props.url}' is not https: the TLS options would not apply.`);
     }
     this.description = props.description;
     this.url = props.url;
@@ -190,6 +207,7 @@ export class HealthCheck implements IScriptPart {
       // The synth-time part of curl's config (method, headers, body), escaped for a curl config string.
       const quote = (v: string) => `"${v.replace(/[\\"]/g, '\\$&')}"`;
       const config = [
+        ...this.curlConfig,
         ...(r.method === 'POST' ? ['request = "POST"'] : []),
         ...Object.entries(r.headers ?? {}).map(([k, v]) => `header = ${quote(`${k}: ${v}`)}`),
         ...(r.body !== undefined ? [`data-binary = ${quote(r.body)}`] : []),
@@ -204,12 +222,14 @@ export class HealthCheck implements IScriptPart {
     if (this.credentials) {
       args.push(this.credentials.userName.shellName, this.credentials.password.shellName);
     }
-    return `ds_probe ${args.join(' ')}`;
+    const config = this.curlConfig.length === 0 ? '' : `ds_probe_cfg=${shellQuote(this.curlConfig.join('\n'))} `;
+    return `${config}ds_probe ${args.join(' ')}`;
   }
 }
 
 /**
- * `ds_probe URL STATUS TIMEOUT INTERVAL PROBE_TIMEOUT UNIT [USER_VAR PASSWORD_VAR]` and `ds_auth`.
+ * `ds_probe URL STATUS TIMEOUT INTERVAL PROBE_TIMEOUT UNIT [USER_VAR PASSWORD_VAR]` and `ds_auth`;
+ * `$ds_probe_cfg`, when set for the call, holds curl config lines (TLS options) given on stdin as well.
  * Credentials reach curl as a config on stdin (`-K -`): a header line with the base64 of
  * user:password, made by printf (a bash builtin: never a process's argv) and base64 on a pipe.
  * Base64 text has no quote or backslash, so the line needs no escaping whatever the password holds.
@@ -223,7 +243,7 @@ export function renderProbeFunction(): string {
     '  local s t=$((SECONDS + $3))',
     "  ds_w_st='' ds_w_x=0 ds_w_l=''",
     '  while :; do',
-    '    s=$(ds_auth "${@:7}" | curl -sS -o /dev/null -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
+    '    s=$({ printf \'%s\\n\' "${ds_probe_cfg-}"; ds_auth "${@:7}"; } | curl -sS -o /dev/null -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
     '    [ "$s" != "$2" ] || break',
     '    [ -z "$6" ] || ds_watch "$6"',
     '    [ $SECONDS -lt $t ] || ds_fail "$1 answered $s, not $2, within $3s"',

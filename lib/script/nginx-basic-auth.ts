@@ -1,6 +1,8 @@
 import { isSafeAbsolutePath, shellWord } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { HealthCheck } from './health-check';
+import { NginxRateLimit } from './nginx-rate-limit';
+import { NginxTls } from './nginx-tls';
 import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
 
@@ -84,6 +86,17 @@ export interface NginxBasicAuthProps {
    * @default 60
    */
   readonly proxyCheckTimeoutSeconds?: number;
+  /**
+   * TLS on the site: a certificate made on the instance (default), a given one, or plain HTTP chosen
+   * explicitly (`NginxTls.plainHttp({ reason })`).
+   * @default NginxTls.generated()
+   */
+  readonly tls?: NginxTls;
+  /**
+   * The per-client rate limit of the authenticated location.
+   * @default new NginxRateLimit() (20 requests/s, burst 200)
+   */
+  readonly rateLimit?: NginxRateLimit;
 }
 
 /**
@@ -104,6 +117,12 @@ export class NginxBasicAuth {
   public readonly htpasswdPath: string;
   /** The parts to add to a DeployScript, in the order they run. */
   public readonly parts: readonly IScriptPart[];
+  /** The site's TLS. */
+  public readonly tls: NginxTls;
+  /** `https`, or `http` with NginxTls.plainHttp. */
+  public readonly scheme: string;
+  /** The per-client rate limit. */
+  public readonly rateLimit: NginxRateLimit;
   private readonly props: NginxBasicAuthProps;
   private readonly upstreamHost: string;
   private readonly realm: string;
@@ -150,7 +169,11 @@ export class NginxBasicAuth {
     const user = props.userName.shellName;
     const password = props.password.shellName;
     const htpasswd = shellWord(this.htpasswdPath);
-    const local = `http://127.0.0.1:${this.listenPort}/`;
+    this.tls = props.tls ?? NginxTls.generated();
+    this.rateLimit = props.rateLimit ?? new NginxRateLimit();
+    this.scheme = this.tls.scheme;
+    const local = this.tls.localUrl(this.listenPort);
+    const curlConfig = this.tls.probe(this.listenPort)?.curlConfig;
     const checkTimeout = props.proxyCheckTimeoutSeconds ?? 60;
 
     this.parts = [
@@ -177,6 +200,7 @@ export class NginxBasicAuth {
           `mv -f "$ds_tmp" ${htpasswd}`,
         ],
       }),
+      ...this.tls.parts(this.listenPort),
       new ScriptCommands({
         description: `start nginx on port ${this.listenPort}`,
         phase: ScriptPhase.SERVICES,
@@ -196,6 +220,7 @@ export class NginxBasicAuth {
         expectStatus: 401,
         timeoutSeconds: checkTimeout,
         intervalSeconds: 5,
+        curlConfig,
       }),
       new HealthCheck({
         description: `the app answers through nginx on port ${this.listenPort}`,
@@ -204,6 +229,7 @@ export class NginxBasicAuth {
         timeoutSeconds: checkTimeout,
         intervalSeconds: 5,
         credentials: { userName: props.userName, password: props.password },
+        curlConfig,
       }),
     ];
   }
@@ -217,14 +243,17 @@ export class NginxBasicAuth {
       "    ''      close;",
       '}',
       '',
+      this.rateLimit.zoneLine(this.listenPort),
+      '',
       'server {',
-      `    listen ${this.listenPort};`,
+      ...this.tls.serverLines(this.listenPort),
       '    server_name _;',
       '',
       `    auth_basic "${this.realm}";`,
       `    auth_basic_user_file ${this.htpasswdPath};`,
       '',
       '    location / {',
+      ...this.rateLimit.locationLines(this.listenPort),
       `        proxy_pass http://${this.upstreamHost}:${this.upstreamPort};`,
       '        proxy_http_version 1.1;',
       '        proxy_set_header Upgrade $http_upgrade;',

@@ -14,6 +14,16 @@ export enum ScriptValueEncoding {
    * CurlCli; never for a parameter, whose value could end the here-document.
    */
   ROS_GENERATED_LINE = 'ros-generated-line',
+  /**
+   * A Cloud Assistant parameter reference such as `{{oos-secret:NAME}}` (an OOS secret parameter's
+   * `commandReference`): Cloud Assistant puts in the decrypted value on the instance when the
+   * RunCommand runs with `EnableParameter: true` (which DeployScriptRunCommand then sets), so the
+   * command's content and its records never hold the secret. Read from a quoted here-document with
+   * `IFS= read -r`: only for one line without line breaks (an OOS parameter whose constraints say so).
+   * `maxBytes` is then the longest the reference can be once ROS wrote it (the RunCommand's limit applies
+   * to that content, before Cloud Assistant puts the value in).
+   */
+  CLOUD_ASSISTANT_PARAMETER = 'cloud-assistant-parameter',
 }
 
 /** Options for {@link ScriptValue}. */
@@ -52,13 +62,24 @@ export interface ScriptValueOptions {
 export class ScriptValue {
   /** A ROS parameter; secret when the parameter is NoEcho. */
   public static fromParameter(parameter: ros.RosParameter, options: ScriptValueOptions = {}): ScriptValue {
-    if (options.encoding === ScriptValueEncoding.ROS_GENERATED_LINE) {
-      throw new Error(`ScriptValue: parameter '${parameter.logicalId}' cannot use ScriptValueEncoding.ROS_GENERATED_LINE: a user's value could end the here-document; use BASE64.`);
+    if (options.encoding === ScriptValueEncoding.ROS_GENERATED_LINE || options.encoding === ScriptValueEncoding.CLOUD_ASSISTANT_PARAMETER) {
+      throw new Error(`ScriptValue: parameter '${parameter.logicalId}' cannot use ScriptValueEncoding.${options.encoding === ScriptValueEncoding.ROS_GENERATED_LINE ? 'ROS_GENERATED_LINE: a user\'s value could end the here-document' : 'CLOUD_ASSISTANT_PARAMETER: its value is no {{...}} reference (use ScriptValue.fromCloudAssistantParameter with an OOS secret parameter)'}; use BASE64.`);
     }
     return new ScriptValue(parameter.logicalId, parameter.valueAsString, {
       ...options,
       secret: options.secret ?? parameter.noEcho,
     });
+  }
+
+  /**
+   * An OOS secret parameter (`OosSecretParameter`), put in by Cloud Assistant on the instance: secret,
+   * never in the command's content. Its value must be one line (give the parameter a pattern that
+   * allows no line break, as the password rule does).
+   * @param name the value's name (the `Fn::Sub` variable is `<name>Reference`)
+   * @param reference the parameter's `commandReference` (`{{oos-secret:NAME}}`)
+   */
+  public static fromCloudAssistantParameter(name: string, reference: string, options: Omit<ScriptValueOptions, 'encoding'> = {}): ScriptValue {
+    return new ScriptValue(name, reference, { ...options, secret: options.secret ?? true, encoding: ScriptValueEncoding.CLOUD_ASSISTANT_PARAMETER });
   }
 
   /** Any token or string, such as a resource attribute, under a template variable name. */
@@ -108,7 +129,8 @@ export class ScriptValue {
 
   /** The `Fn::Sub` variable name that carries the value. */
   public get subVariable(): string {
-    return this.encoding === ScriptValueEncoding.BASE64 ? `${this.name}Base64` : this.name;
+    if (this.encoding === ScriptValueEncoding.BASE64) return `${this.name}Base64`;
+    return this.encoding === ScriptValueEncoding.CLOUD_ASSISTANT_PARAMETER ? `${this.name}Reference` : this.name;
   }
 
   /** `"${user_name}"`: the quoted bash expansion, for use in rendered lines. */

@@ -9,4 +9,9 @@ export interface IServiceProxy {
   readonly listenPort: number;
   /** The parts that set the proxy up and check it, in the order they run. */
   readonly parts: readonly IScriptPart[];
+  /**
+   * The scheme clients use: `https` when the proxy serves TLS.
+   * @default 'http'
+   */
+  readonly scheme?: string;
 }

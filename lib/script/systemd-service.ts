@@ -78,6 +78,14 @@ export interface SystemdServiceProps {
    * @default '/etc/systemd/system'
    */
   readonly unitDirectory?: string;
+  /**
+   * Sandbox the service with the directives systemd 219 (CentOS 7) already knows: `NoNewPrivileges=yes`
+   * (no setuid gains), `ProtectSystem=full` (/usr, /boot and /etc read-only for it) and `PrivateTmp=yes`
+   * (a /tmp of its own). Each is marked "Added in version" 187, 214 and 183 or earlier in systemd.exec(5),
+   * https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html.
+   * @default false
+   */
+  readonly sandbox?: boolean;
 }
 
 /** The unit names `SystemdService` accepts: no leading '-' (systemctl would read an option), no '.', '/' or '@'. */
@@ -241,6 +249,7 @@ export class SystemdService {
       `RestartSec=${p.restartSec ?? 10}`,
       `LimitNOFILE=${p.limitNofile ?? 60000}`,
       `TimeoutSec=${p.timeoutSec ?? 120}`,
+      ...(p.sandbox ? ['NoNewPrivileges=yes', 'ProtectSystem=full', 'PrivateTmp=yes'] : []),
       '',
       '[Install]',
       'WantedBy=multi-user.target',

@@ -174,7 +174,8 @@ const RETRIED_CURL_EXITS = '[67]:*|28:*|35:*|5[256]:*';
 export const INSTANCE_ID_URL = 'http://100.100.100.200/latest/meta-data/instance-id';
 
 /**
- * `ds_signal STATUS REASON`: posts `{"status": ..., "reason": ..., "id": ..., "data": ...}` with the handle's
+ * `ds_signal STATUS REASON`: posts `{"status": ..., "reason": ..., "id": ..., "data": ...}` (data: the reason,
+ * or for SUCCESS what the parts left in `$ds_signal_data`, such as a certificate's fingerprint) with the handle's
  * CurlCli, retrying a connection error, HTTP 408, 429 and 5xx with a doubling pause (2 s to 30 s)
  * until `deliveryTimeoutSeconds` have passed; logs whether the signal was delivered and returns 1 if
  * not. The CurlCli is ROS's own command line (a resource attribute, never a user parameter), so it is
@@ -196,13 +197,15 @@ export const INSTANCE_ID_URL = 'http://100.100.100.200/latest/meta-data/instance
 export function renderSignalFunction(deliveryTimeoutSeconds = 300): string {
   return [
     'ds_signal() {',
-    `  local r c e t=$((SECONDS + ${deliveryTimeoutSeconds})) d=2`,
+    `  local r x c e t=$((SECONDS + ${deliveryTimeoutSeconds})) d=2`,
     `  ds_id=$(curl -fs --noproxy '*' --max-time 3 ${INSTANCE_ID_URL}) || ds_id=''`,
     '  [[ $ds_id =~ ^i-[A-Za-z0-9]{1,62}$ ]] || ds_id=host-$(uname -n | tr -cd A-Za-z0-9._- | cut -c1-59)',
     '  r=$(printf %s "$2" | tr -c \' -~\' \' \' | cut -c1-400 | sed \'s/[\\\\"]/\\\\&/g\')',
+    // SUCCESS carries what the parts left in $ds_signal_data (a TLS certificate's fingerprint: hex and ':' only).
+    '  x=$r; [ "$1" != SUCCESS ] || x=${ds_signal_data:-$r}',
     '  while :; do',
     '    e=0',
-    '    c=$(printf \'{"status": "%s", "reason": "%s", "id": "%s", "data": "%s"}\' "$1" "$r" "$ds_id" "$r" |',
+    '    c=$(printf \'{"status": "%s", "reason": "%s", "id": "%s", "data": "%s"}\' "$1" "$r" "$ds_id" "$x" |',
     '      eval "$curl_cli -sS -o /dev/null -w \'%{http_code}\' --connect-timeout 10 --max-time 30 -d @-") || e=$?',
     '    case $e:$c in',
     '      0:2??) ds_log "signal $1 delivered"; return 0 ;;',

@@ -36,7 +36,7 @@ describe('the cdk.json app command, run as the ros-cdk CLI runs it', () => {
       expect(template.ROSTemplateFormatVersion).toBe('2015-09-01');
       expect(Object.keys(template.Resources).sort()).toEqual([
         'EcsInstanceGroup', 'EcsSecurityGroup', 'EcsVSwitch', 'EcsVpc',
-        'InstanceRunCommand', 'WaitCondition', 'WaitConditionHandle',
+        'InstanceRunCommand', 'PasswordSecretParameter', 'SecretReaderPolicy', 'SecretReaderRole', 'WaitCondition', 'WaitConditionHandle',
       ]);
     }
   });

@@ -93,7 +93,9 @@ describe('a consumer on @alicloud/ros-cdk-* 1.11.0', () => {
 
   test('a TypeScript app compiles against 1.11.0 and synthesizes the QwenChatStack', () => {
     expect(Object.keys(template.Resources).sort()).toEqual(['EcsInstanceGroup', 'EcsSecurityGroup', 'EcsVSwitch', 'EcsVpc',
-      'InstanceRunCommand', 'WaitCondition', 'WaitConditionHandle']);
+      'InstanceRunCommand', 'PasswordSecretParameter', 'SecretReaderPolicy', 'SecretReaderRole', 'WaitCondition', 'WaitConditionHandle']);
+    // The secret reader role comes from @alicloud/ros-cdk-ram 1.11.0 here.
+    expect(template.Resources.SecretReaderRole.Type).toBe('ALIYUN::RAM::Role');
   });
 
   test('the template is the one this repository synthesizes on 1.12.0', () => {

@@ -73,7 +73,8 @@ describe('consumer example: chatglm3-service', () => {
     const script = expandEmbeddedScripts(body.replace(/\$\{!/g, '${'));
     expect(script).toMatch(/GRADIO_SERVER_PORT=7861/);
     expect(script).toMatch(/proxy_pass http:\/\/127\.0\.0\.1:7861;/);
-    expect(script).toMatch(/listen 8000;/);
+    expect(script).toMatch(/listen 8000 ssl;/);
+    expect(script).toMatch(/ds_tls_gen \/etc\/nginx\/tls\/8000 825/);
     expect(script).toMatch(/chatglm3\.service/);
     expect(Object.keys(variables).sort()).toEqual(['CurlCli', 'PasswordBase64', 'UserNameBase64']);
     expect(variables.UserNameBase64).toEqual({ 'Fn::Base64Encode': { Ref: 'UserName' } });

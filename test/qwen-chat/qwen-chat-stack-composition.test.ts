@@ -18,6 +18,7 @@ const STOCK_STEPS = [
   'write /etc/systemd/system/tongyi.service',
   'write /etc/nginx/conf.d/5000.conf',
   'write /etc/nginx/password (htpasswd)',
+  'make the TLS certificate for port 5000 (ECDSA P-256 for the instance addresses)',
   'start tongyi.service',
   'start nginx on port 5000',
   'the app answers on 127.0.0.1:7860',
@@ -54,7 +55,7 @@ describe('QwenChatStack: script parts before and after each phase', () => {
     ['before', 'a PREFLIGHT part runs first', ScriptPhase.PREFLIGHT, 0],
     ['before', 'a COMMANDS part runs before the htpasswd step', ScriptPhase.COMMANDS, 3],
     ['after', 'a FILES part runs after the nginx site', ScriptPhase.FILES, 3],
-    ['after', 'a HEALTH_CHECKS part runs after the proxy checks', ScriptPhase.HEALTH_CHECKS, 9],
+    ['after', 'a HEALTH_CHECKS part runs after the proxy checks', ScriptPhase.HEALTH_CHECKS, 10],
   ] as const)('%s: %s', (where, _name, phase, index) => {
     const part = new ScriptCommands({ description: 'extra', phase, commands: ['true'], budgetSeconds: 1 });
     const { template } = build(where === 'before' ? { scriptPartsBefore: [part] } : { scriptPartsAfter: [part] });
@@ -65,8 +66,8 @@ describe('QwenChatStack: script parts before and after each phase', () => {
 
   test('the extra parts count in the budget, so the wait grows with them', () => {
     const { stack, template } = build({ scriptPartsAfter: [new HealthCheck({ description: 'extra', url: 'http://127.0.0.1:1/', timeoutSeconds: 100, intervalSeconds: 5, probeTimeoutSeconds: 5 })] });
-    expect(stack.script.budgetSeconds).toBe(2740 + 110);
-    expect(template().Resources.WaitCondition.Properties.Timeout).toBe(2740 + 110 + 900);
+    expect(stack.script.budgetSeconds).toBe(2800 + 110);
+    expect(template().Resources.WaitCondition.Properties.Timeout).toBe(2800 + 110 + 900);
   });
 });
 

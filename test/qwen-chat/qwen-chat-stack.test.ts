@@ -203,17 +203,24 @@ describe('QwenChatStack: UserName pattern (fixed defect)', () => {
 });
 
 describe('QwenChatStack: resources', () => {
-  test('the reference logical ids and types, nothing else', () => {
+  test('the reference logical ids and types, plus the Password\'s secret parameter and the role that reads it (issue 15)', () => {
     const types = (t: any) => Object.fromEntries(Object.entries<any>(t.Resources).map(([id, r]) => [id, r.Type]));
-    expect(types(T)).toEqual(types(REFERENCE));
+    expect(types(T)).toEqual({
+      ...types(REFERENCE),
+      PasswordSecretParameter: 'ALIYUN::OOS::SecretParameter',
+      SecretReaderRole: 'ALIYUN::RAM::Role',
+      SecretReaderPolicy: 'ALIYUN::RAM::ManagedPolicy',
+    });
     expect(Object.keys(T.Resources).sort()).toEqual(
-      ['EcsInstanceGroup', 'EcsSecurityGroup', 'EcsVSwitch', 'EcsVpc', 'InstanceRunCommand', 'WaitCondition', 'WaitConditionHandle'],
+      ['EcsInstanceGroup', 'EcsSecurityGroup', 'EcsVSwitch', 'EcsVpc', 'InstanceRunCommand', 'PasswordSecretParameter', 'SecretReaderPolicy',
+        'SecretReaderRole', 'WaitCondition', 'WaitConditionHandle'],
     );
   });
 
-  test('with the default parameters, EcsVpc, EcsVSwitch and EcsInstanceGroup are created with the reference properties exactly', () => {
+  test('with the default parameters, EcsVpc, EcsVSwitch and EcsInstanceGroup are created with the reference properties exactly, but for the instances\' RAM role', () => {
     for (const id of ['EcsVpc', 'EcsVSwitch', 'EcsInstanceGroup']) {
-      expect({ id, props: CREATED.Resources[id].Properties }).toEqual({ id, props: REFERENCE.Resources[id].Properties });
+      const extra = id === 'EcsInstanceGroup' ? { RamRoleName: { 'Fn::GetAtt': ['SecretReaderRole', 'RoleName'] } } : {};
+      expect({ id, props: CREATED.Resources[id].Properties }).toEqual({ id, props: { ...REFERENCE.Resources[id].Properties, ...extra } });
     }
   });
 
@@ -249,11 +256,11 @@ describe('QwenChatStack: resources', () => {
     expect(wait.Properties.Timeout).toBeGreaterThanOrEqual(runCommand.Timeout);
     expect(runCommand.Timeout).toBeGreaterThanOrEqual(STACK.script.budgetSeconds);
     expect(wait.Properties.Timeout).toBeLessThanOrEqual(43200);
-    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s, pre-flight 30 s, 60 s of
-    // overhead and 360 s to deliver the signal.
-    expect(STACK.script.budgetSeconds).toBe(2740);
-    expect(runCommand.Timeout).toBe(2800);
-    expect(wait.Properties.Timeout).toBe(3640);
+    // Figures with the defaults: app check 1800 s, two proxy checks of 60 s, pre-flight 30 s, the TLS
+    // certificate 60 s, 60 s of overhead and 360 s to deliver the signal.
+    expect(STACK.script.budgetSeconds).toBe(2800);
+    expect(runCommand.Timeout).toBe(2860);
+    expect(wait.Properties.Timeout).toBe(3700);
   });
 
   test('InstanceRunCommand: synchronous shell script on the group\'s instances', () => {
@@ -264,12 +271,13 @@ describe('QwenChatStack: resources', () => {
 });
 
 describe('QwenChatStack: the deploy script (fixed defects)', () => {
-  test('the Fn::Sub map: the user name and password as Fn::Base64Encode, the CurlCli as ROS writes it', () => {
+  test('the Fn::Sub map: the user name as Fn::Base64Encode, the password as its OOS secret parameter\'s reference, the CurlCli as ROS writes it', () => {
     expect(MAP).toEqual({
       CurlCli: { 'Fn::GetAtt': ['WaitConditionHandle', 'CurlCli'] },
       UserNameBase64: { 'Fn::Base64Encode': { Ref: 'UserName' } },
-      PasswordBase64: { 'Fn::Base64Encode': { Ref: 'Password' } },
+      PasswordReference: { 'Fn::Join': ['', ['{{oos-secret:', { 'Fn::GetAtt': ['PasswordSecretParameter', 'SecretParameterName'] }, '}}']] },
     });
+    expect(T.Resources.InstanceRunCommand.Properties.EnableParameter).toBe(true);
   });
 
   test('the body has no ${X} other than the map keys, and every key is used', () => {
@@ -288,9 +296,9 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     const code = LINES.filter((l) => !/^\s*#/.test(l));
     const mentions = code.filter((l) => /\bpassword\b/.test(l) && !l.includes('/etc/nginx/password'));
     expect(mentions).toEqual([
-      "password=$(printf %s '${PasswordBase64}'|base64 -d)",
+      "IFS= read -r password <<'DS_EOF'",
       "ds_hash=$(printf '%s\\n' \"$password\" | /usr/local/openssl/bin/openssl passwd -6 -stdin) || ds_hash=''",
-      "ds_probe http://127.0.0.1:5000/ 200 60 5 10 '' user_name password",
+      "ds_probe_cfg='cacert = \"/etc/nginx/tls/5000.crt\"' ds_probe https://127.0.0.1:5000/ 200 60 5 10 '' user_name password",
     ]);
     // No line runs htpasswd: the hash nginx checks on CentOS 7 (glibc 2.17 crypt) comes from openssl.
     expect(code.filter((l) => /(^|[|;&]\s*)htpasswd /.test(l.trim()))).toEqual([]);
@@ -301,11 +309,12 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
   });
 
   test('every probe is bounded by a deadline that fails the script; the app check watches the unit', () => {
-    const probes = LINES.filter((l) => l.startsWith('ds_probe '));
+    const probes = LINES.filter((l) => /^(ds_probe_cfg='[^']*' )?ds_probe /.test(l));
     expect(probes).toEqual([
       'ds_probe http://127.0.0.1:7860/ 200 1800 10 10 tongyi.service',
-      "ds_probe http://127.0.0.1:5000/ 401 60 5 10 ''",
-      "ds_probe http://127.0.0.1:5000/ 200 60 5 10 '' user_name password",
+      // through nginx over TLS, the certificate pinned (issue 15)
+      "ds_probe_cfg='cacert = \"/etc/nginx/tls/5000.crt\"' ds_probe https://127.0.0.1:5000/ 401 60 5 10 ''",
+      "ds_probe_cfg='cacert = \"/etc/nginx/tls/5000.crt\"' ds_probe https://127.0.0.1:5000/ 200 60 5 10 '' user_name password",
     ]);
     expect(SCRIPT).toContain('    [ $SECONDS -lt $t ] || ds_fail "$1 answered $s, not $2, within $3s"\n');
     expect(SCRIPT).toContain('--max-time "$5"');
@@ -315,7 +324,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
   test('the SUCCESS signal comes after the last health check, once; the EXIT trap and the pre-flight checks come before any change', () => {
     const success = LINES.map((l, i) => (/ds_signal SUCCESS/.test(l) ? i : -1)).filter((i) => i >= 0);
     expect(success).toHaveLength(1);
-    const lastCheck = LINES.map((l, i) => (l.startsWith('ds_probe ') ? i : -1)).filter((i) => i >= 0).pop()!;
+    const lastCheck = LINES.map((l, i) => (/ds_probe /.test(l) ? i : -1)).filter((i) => i >= 0).pop()!;
     expect(lastCheck).toBeLessThan(success[0]);
     const trap = LINES.indexOf('trap ds_on_exit EXIT');
     const firstStep = LINES.findIndex((l) => l.startsWith('ds_step '));
@@ -326,6 +335,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
       'write /etc/systemd/system/tongyi.service',
       'write /etc/nginx/conf.d/5000.conf',
       'write /etc/nginx/password (htpasswd)',
+      'make the TLS certificate for port 5000 (ECDSA P-256 for the instance addresses)',
       'start tongyi.service',
       'start nginx on port 5000',
       'the app answers on 127.0.0.1:7860',
@@ -333,7 +343,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
       'the app answers through nginx on port 5000',
     ]);
     // The pre-flight checks: the model's GPU memory (42.9 GiB less the ECC allowance; 2 GiB on each GPU when split), disk room, the two ports.
-    const pre = LINES.indexOf("ds_step '1/9 pre-flight checks'");
+    const pre = LINES.indexOf("ds_step '1/10 pre-flight checks'");
     expect(LINES.slice(pre + 1, pre + 6)).toEqual([
       "ds_gpu 41030 'Qwen-14B-Chat (bf16) needs 42.9 GiB' 1912 '2 GiB'",
       "ds_disk /root/Qwen-14B-Chat-Demo 2 'the app and its caches'",
@@ -362,7 +372,8 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     for (const directive of [
       'proxy_buffering off;', 'proxy_read_timeout 3600s;', 'proxy_set_header Host $http_host;', 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       'proxy_set_header X-Forwarded-Proto $scheme;', 'proxy_set_header Upgrade $http_upgrade;', 'proxy_http_version 1.1;',
-      'listen 5000;', 'proxy_pass http://127.0.0.1:7860;', 'auth_basic_user_file /etc/nginx/password;',
+      'listen 5000 ssl;', 'proxy_pass http://127.0.0.1:7860;', 'auth_basic_user_file /etc/nginx/password;',
+      'error_page 497 =301 https://$http_host$request_uri;', 'server_tokens off;', 'limit_req zone=clients_5000 burst=200 nodelay;',
     ]) {
       expect(site).toContain(`    ${directive}`.trimStart());
     }
@@ -375,7 +386,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
     const content = substituteBody(BODY, {
       CurlCli: `curl -i -X POST -H 'x-acs-signature: ${'s'.repeat(1024 - 69)}' https://ros.example/v1/signal`,
       UserNameBase64: 'u'.repeat(32),
-      PasswordBase64: 'P'.repeat(30),
+      PasswordReference: `{{oos-secret:qwen-chat-${'0'.repeat(36)}-password}}`,
     });
     const encoded = Buffer.from(content, 'utf8').toString('base64').length;
     expect(encoded).toBeLessThanOrEqual(size.usedBytes);
@@ -384,7 +395,7 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
   test('bash -n and shellcheck (no exclusions) accept the substituted body with its script unpacked', () => {
     requireTool('shellcheck', 'shellcheck');
     const file = path.join(tmpDir(), 'deploy.sh');
-    fs.writeFileSync(file, expandEmbeddedScripts(substituteBody(BODY, { CurlCli: 'curl -X POST https://ros.example/x', UserNameBase64: 'admin', PasswordBase64: 'Passw0rd!' })));
+    fs.writeFileSync(file, expandEmbeddedScripts(substituteBody(BODY, { CurlCli: 'curl -X POST https://ros.example/x', UserNameBase64: 'admin', PasswordReference: 'Passw0rd!' })));
     const n = run('bash', ['-n', file]);
     expect(n.stderr).toBe('');
     expect(n.status).toBe(0);
@@ -395,13 +406,16 @@ describe('QwenChatStack: the deploy script (fixed defects)', () => {
 });
 
 describe('QwenChatStack: outputs, metadata, description', () => {
-  test('Endpoint and PrivateEndpoint keep the reference values; PrivateEndpoint is described as private', () => {
-    expect(Object.keys(T.Outputs).sort()).toEqual(['Endpoint', 'PrivateEndpoint']);
+  test('Endpoint and PrivateEndpoint keep the reference values but for https (issue 15); PrivateEndpoint is described as private; the certificate\'s fingerprint', () => {
+    expect(Object.keys(T.Outputs).sort()).toEqual(['Endpoint', 'PrivateEndpoint', 'TlsCertificateFingerprint']);
+    expect(T.Outputs.TlsCertificateFingerprint.Value).toEqual({ 'Fn::Jq': ['First', '.[]', { 'Fn::GetAtt': ['WaitCondition', 'Data'] }] });
+    const https = (v: any) => JSON.parse(JSON.stringify(v).replace('"http://${ServerAddress}:5000"', '"https://${ServerAddress}:5000"'));
     // The public endpoint exists only with public access.
     expect(T.Outputs.Endpoint.Condition).toBe('PublicAccess');
     expect(T.Outputs.PrivateEndpoint.Condition).toBeUndefined();
-    expect(T.Outputs.Endpoint.Value).toEqual(REFERENCE.Outputs.Endpoint.Value);
-    expect(T.Outputs.PrivateEndpoint.Value).toEqual(REFERENCE.Outputs.PrivateEndpoint.Value);
+    expect(T.Outputs.Endpoint.Value).toEqual(https(REFERENCE.Outputs.Endpoint.Value));
+    expect(T.Outputs.PrivateEndpoint.Value).toEqual(https(REFERENCE.Outputs.PrivateEndpoint.Value));
+    expect(T.Outputs.Endpoint.Value).not.toEqual(REFERENCE.Outputs.Endpoint.Value);
     expect(T.Outputs.Endpoint.Description.en).toMatch(/public/i);
     expect(T.Outputs.Endpoint.Description['zh-cn']).toContain('公网');
     expect(T.Outputs.PrivateEndpoint.Description.en).toMatch(/private/i);
@@ -440,16 +454,17 @@ describe('QwenChatStack: props', () => {
   test('listenPort moves the security group rule, the nginx site, the checks and the outputs', () => {
     const { template, stack } = build({ listenPort: 8080 });
     expect(template.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0].PortRange).toBe('8080/8080');
-    expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
-    expect(template.Outputs.PrivateEndpoint.Value['Fn::Sub'][0]).toBe('http://${ServerAddress}:8080');
-    expect((stack.proxy as NginxBasicAuth).renderSite()).toContain('    listen 8080;\n');
-    expect(stack.script.render().readable).toContain('ds_probe http://127.0.0.1:8080/ 401 60 5 10');
+    expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('https://${ServerAddress}:8080');
+    expect(template.Outputs.PrivateEndpoint.Value['Fn::Sub'][0]).toBe('https://${ServerAddress}:8080');
+    expect((stack.proxy as NginxBasicAuth).renderSite()).toContain('    listen 8080 ssl;\n');
+    expect(stack.script.render().readable).toContain('ds_probe https://127.0.0.1:8080/ 401 60 5 10');
+    expect(stack.script.render().readable).toContain('ds_tls_gen /etc/nginx/tls/8080 825\n');
     expect(template.Description.en).toContain('port 8080');
   });
 
   test('health-check timeouts change the budget and both timeouts', () => {
     const { template, stack } = build({ appCheckTimeoutSeconds: 600, proxyCheckTimeoutSeconds: 30 });
-    expect(stack.script.budgetSeconds).toBe(2740 - 1200 - 60);
+    expect(stack.script.budgetSeconds).toBe(2800 - 1200 - 60);
     expect(template.Resources.InstanceRunCommand.Properties.Timeout).toBe(stack.script.budgetSeconds + 60);
     expect(template.Resources.WaitCondition.Properties.Timeout).toBe(stack.script.budgetSeconds + 900);
   });

@@ -74,8 +74,7 @@ describe('synthesizeQwenChat (npm run synth)', () => {
       const readable = fs.readFileSync(path.join(first.dir, 'out', 'templates', p.templateFile.replace('.template.yaml', '.deploy-script.sh')), 'utf8');
       expect(readable).toBe(expandEmbeddedScripts(body.replace(/\$\{!/g, '${')));
       // and its size is reported
-      // (the bound of test/script/deploy-script-size.test.ts)
-      expect(first.result.scriptSizes[p.stackName].usedBytes).toBeLessThanOrEqual(8704);
+      expect(first.result.scriptSizes[p.stackName].leftBytes).toBeGreaterThanOrEqual(6144);
     });
   });
 });

@@ -50,7 +50,7 @@ describe('variant: an existing VPC and VSwitch', () => {
   const t = synthTemplate(app, stack);
 
   test('no VPC or VSwitch is made; the security group is in the chosen VPC; the instances in the chosen VSwitch', () => {
-    expect(Object.keys(t.Resources)).toEqual(['EcsSecurityGroup', 'EcsInstanceGroup', 'WaitConditionHandle', 'WaitCondition', 'InstanceRunCommand']);
+    expect(Object.keys(t.Resources)).toEqual(['PasswordSecretParameter', 'SecretReaderRole', 'SecretReaderPolicy', 'EcsSecurityGroup', 'EcsInstanceGroup', 'WaitConditionHandle', 'WaitCondition', 'InstanceRunCommand']);
     expect(t.Resources.EcsSecurityGroup.Properties.VpcId).toEqual({ Ref: 'VpcId' });
     expect(t.Resources.EcsSecurityGroup.Properties.SecurityGroupIngress[0]).toMatchObject({ PortRange: '5000/5000', SourceCidrIp: { Ref: 'SourceCidrIp' } });
     expect(t.Resources.EcsInstanceGroup.Properties).toMatchObject({

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { checkParameterValue, renderRunCommandScript } from '../../lib/ros/resolver';
+import { SecretDelivery } from '../../lib/qwen-chat/qwen-chat-stack';
 import { renderDeployment } from '../../rehearsal/rendered-deployment';
 import { runRehearsal } from '../../rehearsal/rehearsal-runner';
 import { expectRehearsal } from './rendered-artifacts';
@@ -43,7 +44,10 @@ function show(v: string): string {
   return s.split(SENTINEL).join('<S>');
 }
 
-const ROWS = (['UserName', 'Password'] as const).flatMap((role) => HOSTILE.map((value) => [role, show(value), value] as const));
+// The Password reaches the script two ways (issue 15): from an OOS secret parameter Cloud Assistant puts in
+// (the default; stand-in store), or base64 in the command's content (SecretDelivery.COMMAND_TEXT).
+const ROWS = ([['UserName', SecretDelivery.OOS_SECRET_PARAMETER], ['Password', SecretDelivery.OOS_SECRET_PARAMETER], ['Password', SecretDelivery.COMMAND_TEXT]] as const)
+  .flatMap(([role, delivery]) => HOSTILE.map((value) => [role, delivery, show(value), value] as const));
 
 describe('hostile UserName / Password values', () => {
   const d = renderDeployment();
@@ -74,7 +78,7 @@ describe('hostile UserName / Password values', () => {
 
   // One test per value and parameter (<S> is the sentinel path): refused by the parameter's own
   // pattern or length (as ROS refuses it when the stack is created), or rehearsed harmlessly.
-  test.each(ROWS)('%s %s: refused by the parameter, or rehearsed harmlessly', async (role, _shown, value) => {
+  test.each(ROWS)('%s (%s) %s: refused by the parameter, or rehearsed harmlessly', async (role, delivery, _shown, value) => {
     const reason = checkParameterValue(role, params[role], value);
     if (reason !== undefined) {
       expect(reason).toMatch(/MinLength|MaxLength|AllowedPattern/);
@@ -83,10 +87,10 @@ describe('hostile UserName / Password values', () => {
     fs.rmSync(SENTINEL, { force: true });
     const userName = role === 'UserName' ? value : 'admin';
     const password = role === 'Password' ? value : 'Hostile-Run-Pw1';
-    const dep = renderDeployment({ parameters: { UserName: userName, Password: password } });
+    const dep = renderDeployment({ parameters: { UserName: userName, Password: password }, stackProps: { secretDelivery: delivery } });
     const r = await runRehearsal({
       script: dep.script,
-      probe: { port: dep.listenPort, userName, password },
+      probe: { port: dep.listenPort, userName, password, tlsCertificate: dep.tlsCertificate },
       secrets: [password],
     });
     expectRehearsal(r, () => {
@@ -97,7 +101,9 @@ describe('hostile UserName / Password values', () => {
       expect(r.signals.map((x) => x.body).join('')).not.toContain(password);
       // accepted values work as credentials: the deployment succeeds and nginx takes them
       expect({ signals: r.signals.map((x) => x.status), probe: r.probe })
-        .toEqual({ signals: ['SUCCESS'], probe: { noCredentials: '401', wrongPassword: '401', withCredentials: '200', body: 'stand-in app ok\n' } });
+        .toMatchObject({ signals: ['SUCCESS'], probe: { noCredentials: '401', wrongPassword: '401', withCredentials: '200', body: 'stand-in app ok\n' } });
+      // over TLS, the SUCCESS signal carrying the served certificate's fingerprint
+      expect(JSON.parse(r.signals[0].body).data).toBe(r.probe?.tls?.servedFingerprint);
     });
   });
 });

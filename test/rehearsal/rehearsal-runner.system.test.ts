@@ -25,7 +25,7 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     const d = DEPLOYMENT;
     const r = await runRehearsal({
       script: d.script,
-      probe: { port: d.listenPort, userName: 'admin', password: PASSWORD },
+      probe: { port: d.listenPort, userName: 'admin', password: PASSWORD, tlsCertificate: d.tlsCertificate },
       collectFiles: [d.htpasswdPath, d.unitPath, d.sitePath],
       secrets: [PASSWORD],
     });
@@ -33,14 +33,21 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
       expect(r.signals.map((s) => s.status)).toEqual(['SUCCESS']);
       expect(r.signals[0].contentType).toBe('application/json');
       expect(r.exitCode).toBe(0);
-      expect(r.probe).toEqual({ noCredentials: '401', wrongPassword: '401', withCredentials: '200', body: 'stand-in app ok\n' });
+      expect(r.probe).toMatchObject({ noCredentials: '401', wrongPassword: '401', withCredentials: '200', body: 'stand-in app ok\n' });
+      // TLS (issue 15): the SUCCESS signal carries the fingerprint of the certificate nginx serves
+      console.log(`TLS session (openssl s_client -brief, the certificate pinned):\n${r.probe?.tls?.session}\nserved certificate SHA-256: ${r.probe?.tls?.servedFingerprint}\nSUCCESS signal: ${r.signals[0].body}\nplain HTTP on the TLS port: ${r.probe?.tls?.plainHttp}`);
+      expect(r.probe?.tls?.servedFingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      expect(JSON.parse(r.signals[0].body).data).toBe(r.probe?.tls?.servedFingerprint);
+      expect(r.probe?.tls?.session).toMatch(/Protocol version: TLSv1\.3/);
+      expect(r.probe?.tls?.session).toMatch(/Verification: OK/);
+      expect(r.probe?.tls?.plainHttp).toBe(`301 https://127.0.0.1:${d.listenPort}/`);
       // the files the script wrote are the rendered artifacts, and the htpasswd file verifies
       expect(r.files[d.unitPath]).toBe(d.unit);
       expect(r.files[d.sitePath]).toBe(d.site);
       expect(r.files[d.htpasswdPath]).toMatch(/^admin:\$6\$/);
       expect(r.systemctlCalls).toEqual(expect.arrayContaining(['systemctl daemon-reload', `systemctl reenable ${d.unitName}`, `systemctl restart ${d.unitName}`, 'systemctl restart nginx']));
       // every step is in the deploy log, and the signal's delivery
-      expect(r.deployLog).toMatch(/step 1\/9 pre-flight checks\n(.*\n)*.*step 9\/9 the app answers through nginx on port 5000\n(.*\n)*.*signal SUCCESS delivered\n$/);
+      expect(r.deployLog).toMatch(/step 1\/10 pre-flight checks\n(.*\n)*.*step 10\/10 the app answers through nginx on port 5000\n(.*\n)*.*signal SUCCESS delivered\n$/);
       // the instance keeps the script that ran, readable, beside its log
       expect(r.scriptCopy).toBe(/^ds_script=.*\n([\s\S]*)$/m.exec(expandEmbeddedScripts(d.script))![1]);
       // the secret never reached argv, the output or the log
@@ -67,7 +74,7 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     expectRehearsal(r, () => {
       expect(r.signals.map((s) => s.status)).toEqual(['FAILURE']);
       // the error line, and perhaps the first line of the restart that began before the watch saw the exit
-      expect(r.signals[0].reason).toMatch(/^7\/9 the app answers on 127\.0\.0\.1:7860: tongyi\.service exited [2-9] times \(now \w+\); its last lines: .*ModuleNotFoundError: No module named 'rehearsal_missing_module_42'(\|loading the model \(stand-in\))?$/);
+      expect(r.signals[0].reason).toMatch(/^8\/10 the app answers on 127\.0\.0\.1:7860: tongyi\.service exited [2-9] times \(now \w+\); its last lines: .*ModuleNotFoundError: No module named 'rehearsal_missing_module_42'(\|loading the model \(stand-in\))?$/);
       expect(r.signals[0].atMs - firstExitMs(r)).toBeLessThan(180000);
       expect(r.systemctlCalls[r.systemctlCalls.length - 1]).toBe('systemctl stop tongyi.service');
       // while it loaded, its latest line went to the deploy log (which line depends on when the probe looked)
@@ -91,12 +98,12 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
   });
 
   test.each([
-    ['no nvidia-smi', 'missing', /^1\/9 pre-flight checks: no GPU or no working driver \(nvidia-smi: failed: .*nvidia-smi: command not found\); use a GPU instance type and an image with its driver$/],
-    ['a driver that does not answer', 'failing', /^1\/9 pre-flight checks: no GPU or no working driver \(nvidia-smi: failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\. .*\)/],
-    ['too little GPU memory', '15360', /^1\/9 pre-flight checks: GPU memory too small: Qwen-14B-Chat \(bf16\) needs 42\.9 GiB, the 1 GPUs have 15360 MiB; choose an instance type with more$/],
+    ['no nvidia-smi', 'missing', /^1\/10 pre-flight checks: no GPU or no working driver \(nvidia-smi: failed: .*nvidia-smi: command not found\); use a GPU instance type and an image with its driver$/],
+    ['a driver that does not answer', 'failing', /^1\/10 pre-flight checks: no GPU or no working driver \(nvidia-smi: failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\. .*\)/],
+    ['too little GPU memory', '15360', /^1\/10 pre-flight checks: GPU memory too small: Qwen-14B-Chat \(bf16\) needs 42\.9 GiB, the 1 GPUs have 15360 MiB; choose an instance type with more$/],
     // 24 GPUs of 1800 MiB hold 42.9 GiB in total, but each is under the model's 2 GiB per-GPU floor (1912 MiB with ECC)
     ['GPUs with enough memory in total but too little on each', Array(24).fill('1800').join(' '),
-      /^1\/9 pre-flight checks: GPU memory too small: Qwen-14B-Chat \(bf16\) needs 42\.9 GiB and 2 GiB on each GPU, the smallest of the 24 GPUs has 1800 MiB; choose an instance type with more$/],
+      /^1\/10 pre-flight checks: GPU memory too small: Qwen-14B-Chat \(bf16\) needs 42\.9 GiB and 2 GiB on each GPU, the smallest of the 24 GPUs has 1800 MiB; choose an instance type with more$/],
   ])('%s: FAILURE at the pre-flight step within 30 s, before anything is changed', async (_name, gpus, reason) => {
     const r = await runRehearsal({ script: DEPLOYMENT.script, gpus });
     expectRehearsal(r, () => {
@@ -111,7 +118,7 @@ describe('full rehearsal of the rendered script (namespaces, stand-ins for syste
     const r = await runRehearsal({ script: DEPLOYMENT.script, occupyPorts: [7860] });
     expectRehearsal(r, () => {
       expect(r.signals.map((s) => s.status)).toEqual(['FAILURE']);
-      expect(r.signals[0].reason).toMatch(/^1\/9 pre-flight checks: port 7860 is taken: LISTEN .*users:\(\("python3",pid=\d+,fd=\d+\)\); stop that program or use another port$/);
+      expect(r.signals[0].reason).toMatch(/^1\/10 pre-flight checks: port 7860 is taken: LISTEN .*users:\(\("python3",pid=\d+,fd=\d+\)\); stop that program or use another port$/);
     });
   });
 

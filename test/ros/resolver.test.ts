@@ -124,3 +124,22 @@ describe('IntrinsicResolver on the reference template', () => {
     expect(r.resolve(template.Outputs!.Endpoint.Value)).toBe('http://8.8.4.4:5000');
   });
 });
+
+describe('Fn::Jq (issue 15: the fingerprint output over the WaitCondition\'s Data)', () => {
+  const template: TemplateDocument = { Resources: { W: { Type: 'ALIYUN::ROS::WaitCondition' } } };
+  const r = new IntrinsicResolver({ template, attributes: { 'W.Data': '{"1": "AB:CD", "2": "EF:01"}' } });
+  test.each([
+    [['First', '.[]', { 'Fn::GetAtt': ['W', 'Data'] }], 'AB:CD'],
+    [['All', '.[]', { 'Fn::GetAtt': ['W', 'Data'] }], ['AB:CD', 'EF:01']],
+    [['First', '.test', '{"test":"test"}'], 'test'],
+    [['First', '.a | .[1]', { a: [1, 2] }], 2],
+    [['First', '.', '"x"'], 'x'],
+  ])('%j -> %j', (arg, expected) => {
+    expect(r.resolve({ 'Fn::Jq': arg })).toEqual(expected);
+  });
+  test('filters the resolver does not know, and bad methods, are errors', () => {
+    expect(() => r.resolve({ 'Fn::Jq': ['First', '.[] | fromjson', '{}'] })).toThrow(/the jq filter 'fromjson' is not one the resolver knows/);
+    expect(() => r.resolve({ 'Fn::Jq': ['Any', '.', '{}'] })).toThrow(/method 'Any' is not First or All/);
+    expect(() => r.resolve({ 'Fn::Jq': ['First', '.', 'not json'] })).toThrow(/is not JSON/);
+  });
+});

@@ -162,7 +162,7 @@ describe('DeployScript', () => {
       'set -euo pipefail',
       'umask 022',
       'export LC_ALL=C PATH="${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
-      "ds_stage=start ds_reason='' ds_done='' ds_stop=''",
+      "ds_stage=start ds_reason='' ds_done='' ds_stop='' ds_signal_data=''",
       "ds_log() { printf '%s %s\\n' \"$(date -u +%FT%TZ)\" \"$*\" | tee -a /var/log/demo.log || true; }",
       'ds_fail() { ds_reason=$1; exit 1; }',
       'ds_step() { ds_stage=$1; ds_log "step $1"; }',

@@ -16,7 +16,7 @@ const PROBE_FUNCTIONS = [
   '  local s t=$((SECONDS + $3))',
   "  ds_w_st='' ds_w_x=0 ds_w_l=''",
   '  while :; do',
-  '    s=$(ds_auth "${@:7}" | curl -sS -o /dev/null -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
+  '    s=$({ printf \'%s\\n\' "${ds_probe_cfg-}"; ds_auth "${@:7}"; } | curl -sS -o /dev/null -w \'%{http_code}\' --max-time "$5" -K - "$1" 2>/dev/null) || s=000',
   '    [ "$s" != "$2" ] || break',
   '    [ -z "$6" ] || ds_watch "$6"',
   '    [ $SECONDS -lt $t ] || ds_fail "$1 answered $s, not $2, within $3s"',

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { NginxBasicAuth, NginxBasicAuthProps, PasswordHash } from '../../lib/script/nginx-basic-auth';
 import { ScriptValue } from '../../lib/script/script-value';
 import { requireTool, run, tmpDir } from './script-test-support';
+import { throwawayCertificate } from '../../rehearsal/artifact-checks';
 
 const userName = ScriptValue.fromToken('UserName', 'u');
 const password = ScriptValue.fromToken('Password', 'p', { secret: true });
@@ -14,7 +15,11 @@ describe('NginxBasicAuth with real nginx, bash, openssl and htpasswd', () => {
     const dir = tmpDir();
     fs.mkdirSync(path.join(dir, 'logs'));
     const n = new NginxBasicAuth({ ...BASE, htpasswdPath: path.join(dir, 'password') });
-    fs.writeFileSync(path.join(dir, 'site.conf'), n.renderSite());
+    // The site names the certificate the script makes on the instance: a throwaway one stands in.
+    const made = throwawayCertificate(dir);
+    fs.writeFileSync(path.join(dir, 'site.conf'), n.renderSite()
+      .replace('ssl_certificate /etc/nginx/tls/5000.crt;', `ssl_certificate ${made.certificate};`)
+      .replace('ssl_certificate_key /etc/nginx/tls/5000.key;', `ssl_certificate_key ${made.key};`));
     fs.writeFileSync(path.join(dir, 'nginx.conf'), [
       `pid ${dir}/nginx.pid;`,
       `error_log ${dir}/logs/error.log;`,

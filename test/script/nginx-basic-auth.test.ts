@@ -16,14 +16,27 @@ const DEFAULT_SITE = [
   "    ''      close;",
   '}',
   '',
+  // issue 15: a per-client rate limit, TLS 1.2/1.3 with the certificate the script makes, the redirect
+  // of plain HTTP on the TLS port, no version in answers
+  'limit_req_zone $binary_remote_addr zone=clients_5000:1m rate=20r/s;',
+  '',
   'server {',
-  '    listen 5000;',
+  '    listen 5000 ssl;',
+  '    ssl_certificate /etc/nginx/tls/5000.crt;',
+  '    ssl_certificate_key /etc/nginx/tls/5000.key;',
+  '    ssl_protocols TLSv1.2 TLSv1.3;',
+  '    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;',
+  '    ssl_session_tickets off;',
+  '    error_page 497 =301 https://$http_host$request_uri;',
+  '    server_tokens off;',
   '    server_name _;',
   '',
   '    auth_basic "Qwen Chat";',
   '    auth_basic_user_file /etc/nginx/password;',
   '',
   '    location / {',
+  '        limit_req zone=clients_5000 burst=200 nodelay;',
+  '        limit_req_status 429;',
   '        proxy_pass http://127.0.0.1:7860;',
   '        proxy_http_version 1.1;',
   '        proxy_set_header Upgrade $http_upgrade;',
@@ -86,7 +99,8 @@ describe('NginxBasicAuth', () => {
       htpasswdPath: '/etc/nginx/demo.htpasswd',
     }).renderSite();
     expect(site).toContain('map $http_upgrade $connection_upgrade_8080 {\n');
-    expect(site).toContain('    listen 8080;\n');
+    expect(site).toContain('    listen 8080 ssl;\n    ssl_certificate /etc/nginx/tls/8080.crt;\n');
+    expect(site).toContain('limit_req_zone $binary_remote_addr zone=clients_8080:1m rate=20r/s;\n');
     expect(site).toContain('    auth_basic "Demo (staff)";\n');
     expect(site).toContain('    auth_basic_user_file /etc/nginx/demo.htpasswd;\n');
     expect(site).toContain('        proxy_pass http://localhost:9000;\n');
@@ -95,10 +109,11 @@ describe('NginxBasicAuth', () => {
     expect(site).toContain('        proxy_send_timeout 60s;\n');
   });
 
-  test('parts in order: site file, htpasswd step, nginx -t and restart, 401 check, 200 check with credentials', () => {
+  test('parts in order: site file, htpasswd step, TLS certificate, nginx -t and restart, 401 check, 200 check with credentials', () => {
     const n = new NginxBasicAuth({ ...BASE, proxyCheckTimeoutSeconds: 30 });
-    const [site, htpasswd, start, refuse, serve] = n.parts;
-    expect(n.parts).toHaveLength(5);
+    const [site, htpasswd, certificate, start, refuse, serve] = n.parts;
+    expect(n.parts).toHaveLength(6);
+    expect(certificate.description).toBe('make the TLS certificate for port 5000 (ECDSA P-256 for the instance addresses)');
     expect(site).toBeInstanceOf(ScriptFile);
     expect((site as ScriptFile).path).toBe('/etc/nginx/conf.d/5000.conf');
     expect((site as ScriptFile).content).toBe(DEFAULT_SITE);
@@ -129,7 +144,7 @@ describe('NginxBasicAuth', () => {
     ].join('\n'));
 
     expect(refuse).toBeInstanceOf(HealthCheck);
-    expect((refuse as HealthCheck).url).toBe('http://127.0.0.1:5000/');
+    expect((refuse as HealthCheck).url).toBe('https://127.0.0.1:5000/');
     expect((refuse as HealthCheck).expectStatus).toBe(401);
     expect((refuse as HealthCheck).timeoutSeconds).toBe(30);
     expect(refuse.values).toEqual([]);
@@ -138,7 +153,7 @@ describe('NginxBasicAuth', () => {
     expect(serve.values).toEqual([userName, password]);
     expect(serve.description).toBe('the app answers through nginx on port 5000');
     expect(refuse.description).toBe('nginx on port 5000 answers 401 without credentials');
-    expect(serve.renderCommands()).toBe("ds_probe http://127.0.0.1:5000/ 200 30 5 10 '' user_name password");
+    expect(serve.renderCommands()).toBe("ds_probe_cfg='cacert = \"/etc/nginx/tls/5000.crt\"' ds_probe https://127.0.0.1:5000/ 200 30 5 10 '' user_name password");
   });
 
   test('the password is never an argument: only the printf builtin sees it, openssl reads it on stdin (-stdin)', () => {

@@ -11,13 +11,14 @@ import { newApp, synthTemplate } from '../script/script-test-support';
 /** The signal function, exact (bash as it runs). */
 const SIGNAL_FUNCTION = [
   'ds_signal() {',
-  '  local r c e t=$((SECONDS + 300)) d=2',
+  '  local r x c e t=$((SECONDS + 300)) d=2',
   '  ds_id=$(curl -fs --noproxy \'*\' --max-time 3 http://100.100.100.200/latest/meta-data/instance-id) || ds_id=\'\'',
   '  [[ $ds_id =~ ^i-[A-Za-z0-9]{1,62}$ ]] || ds_id=host-$(uname -n | tr -cd A-Za-z0-9._- | cut -c1-59)',
   "  r=$(printf %s \"$2\" | tr -c ' -~' ' ' | cut -c1-400 | sed 's/[\\\\\"]/\\\\&/g')",
+  '  x=$r; [ "$1" != SUCCESS ] || x=${ds_signal_data:-$r}',
   '  while :; do',
   '    e=0',
-  '    c=$(printf \'{"status": "%s", "reason": "%s", "id": "%s", "data": "%s"}\' "$1" "$r" "$ds_id" "$r" |',
+  '    c=$(printf \'{"status": "%s", "reason": "%s", "id": "%s", "data": "%s"}\' "$1" "$r" "$ds_id" "$x" |',
   '      eval "$curl_cli -sS -o /dev/null -w \'%{http_code}\' --connect-timeout 10 --max-time 30 -d @-") || e=$?',
   '    case $e:$c in',
   '      0:2??) ds_log "signal $1 delivered"; return 0 ;;',

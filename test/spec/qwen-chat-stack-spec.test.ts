@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as ros from '@alicloud/ros-cdk-core';
 import { QWEN_CHAT_PRESETS } from '../../lib/qwen-chat/presets';
 import { QwenChatStack } from '../../lib/qwen-chat/qwen-chat-stack';
-import { checkTemplateAgainstSpec } from '../support/ros-spec';
+import { checkTemplateAgainstSpec, SPEC_ALLOW_LIST } from '../support/ros-spec';
 
 function newApp(): ros.App {
   return new ros.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'qwen-spec-')), stackTraces: false });
@@ -22,6 +22,9 @@ describe('QwenChatStack against the ROS resource specification', () => {
       'EcsVSwitch',
       'EcsVpc',
       'InstanceRunCommand',
+      'PasswordSecretParameter',
+      'SecretReaderPolicy',
+      'SecretReaderRole',
       'WaitCondition',
       'WaitConditionHandle',
     ]);
@@ -29,13 +32,18 @@ describe('QwenChatStack against the ROS resource specification', () => {
     expect(checkTemplateAgainstSpec(template)).toEqual([]);
   });
 
-  test('it relies on no SPEC_ALLOW_LIST entry (everything it uses is in the 1.0.13 spec)', () => {
+  test('it relies on one SPEC_ALLOW_LIST entry: ALIYUN::OOS::SecretParameter (issue 15), with its documented properties', () => {
     // If this fails after a change that uses a property/attribute ROS documents but the spec lacks,
     // add a SPEC_ALLOW_LIST entry with its citation and name the entry here.
     const app = newApp();
     const stack = new QwenChatStack(app, 'QwenChatStack');
     const template = app.synth().getStackArtifact(stack.artifactId).template;
-    expect(checkTemplateAgainstSpec(template, { allowList: [] })).toEqual([]);
+    const needed = SPEC_ALLOW_LIST.filter((a) => a.kind === 'resourceType' && a.resourceType === 'ALIYUN::OOS::SecretParameter');
+    expect(needed).toHaveLength(1);
+    expect(checkTemplateAgainstSpec(template, { allowList: needed })).toEqual([]);
+    expect(checkTemplateAgainstSpec(template, { allowList: [] }).map((f) => f.path)).toEqual([
+      'Resources.PasswordSecretParameter.Type',
+    ]);
   });
 
   test.each(QWEN_CHAT_PRESETS.map((p) => [p.stackName, p] as const))('preset %s has zero findings', (_name, preset) => {

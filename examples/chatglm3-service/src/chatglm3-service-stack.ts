@@ -86,8 +86,8 @@ export class ChatGlm3ServiceStack extends ros.Stack {
     });
 
     new ros.RosOutput(this, 'Endpoint', {
-      description: 'The demo, behind HTTP basic auth (UserName / Password).',
-      value: ros.Fn.sub(`http://\${Ip}:${LISTEN_PORT}`, { Ip: ros.Fn.select(0, instances.publicIps) }),
+      description: 'The demo, behind HTTP basic auth (UserName / Password) over TLS with a certificate made on the instance.',
+      value: ros.Fn.sub(`${proxy.scheme}://\${Ip}:${LISTEN_PORT}`, { Ip: ros.Fn.select(0, instances.publicIps) }),
     });
   }
 }
