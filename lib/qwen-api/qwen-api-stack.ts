@@ -16,6 +16,8 @@ import { IngressPort } from '../network/service-network';
 import { applyRulePack, RuleSuppression } from '../rules';
 import { API_KEY_PATTERN, NginxApiKey } from '../script/nginx-api-key';
 import { PortRequirement, PreflightChecks } from '../script/preflight-checks';
+import { OosSecretParameter } from '../secrets/oos-secret-parameter';
+import { SecretReaderRole } from '../secrets/secret-reader-role';
 import { ScriptValue } from '../script/script-value';
 import { ModelSource } from '../serving/model-server';
 import { ModelServerDeployment } from '../serving/model-server-parts';
@@ -135,19 +137,6 @@ export interface QwenApiParameters {
   readonly apiKey: ros.RosParameter;
 }
 
-/**
- * What the stack knowingly does today, said in the template's Metadata so `lint` gives synth's verdict: a
- * deployer-given key reaches the instance base64-encoded inside the RunCommand content (as the chat stack's
- * Password does); an OOS secret parameter path (lib/secrets, issue 15) is not wired in yet.
- */
-const API_KEY_SUPPRESSIONS: readonly RuleSuppression[] = [
-  {
-    id: 'secret-in-command-text',
-    target: 'CustomApiKey',
-    reason: 'A deployer-given API key reaches the instance base64-encoded in the RunCommand content: this stack has no OOS secret parameter path yet.',
-  },
-];
-
 /** The deployer's key, or empty (then one is generated): the key pattern, or nothing. */
 export const API_KEY_PARAMETER_PATTERN = `^$|${API_KEY_PATTERN}`;
 const PASSWORD_PATTERN = '^[a-zA-Z0-9-\\(\\)\\`\\~\\!\\@\\#\\$\\%\\^\\&\\*\\_\\-\\+\\=\\|\\{\\}\\[\\]\\:\\;\\<\\>\\,\\.\\?\\/]*$';
@@ -188,6 +177,10 @@ export class QwenApiStack extends ros.Stack {
   public readonly deployment: ScriptedDeployment;
   /** The port the API is served on. */
   public readonly listenPort: number;
+  /** The API key's OOS secret parameter. */
+  public readonly apiKeySecret: OosSecretParameter;
+  /** The RAM role the instances read the API key with. */
+  public readonly secretReader: SecretReaderRole;
   private readonly consoleInterface = new ConsoleInterface(['acs:integrate:计算巢:ModelScope']);
 
   constructor(scope: ros.Construct, id: string, props: QwenApiStackProps = {}) {
@@ -244,7 +237,24 @@ export class QwenApiStack extends ros.Stack {
       properties: { Length: 48, Sequence: 'lettersdigits' },
     });
     const keyToken = ros.Token.asString(ros.Fn.conditionIf('ApiKeyGiven', p.apiKey.valueAsString, generated.getAtt('Value')));
-    const apiKey = ScriptValue.fromToken('ApiKey', keyToken, { secret: true, maxBytes: 128 });
+    // Issue 15: the key reaches the script from an OOS secret parameter Cloud Assistant puts in on the
+    // instance (the RunCommand's content and records hold only {{oos-secret:NAME}}); the instances' role
+    // may read only that parameter.
+    this.apiKeySecret = new OosSecretParameter(this, 'ApiKeySecret', {
+      value: keyToken,
+      namePrefix: 'qwen-api',
+      nameSuffix: 'api-key',
+      description: 'API key of the Qwen OpenAI-compatible API (CustomApiKey, or the generated one)',
+      constraints: { allowedPattern: API_KEY_PATTERN, minLength: 32, maxLength: 128 },
+      logicalIdPrefix: 'ApiKey',
+    });
+    this.secretReader = new SecretReaderRole(this, 'SecretReader', {
+      secrets: [this.apiKeySecret],
+      existingRoleName: props.instanceOptions?.ramRoleName,
+      namePrefix: 'qwen-api',
+    });
+    // `{{oos-secret:` + `qwen-api-<stack id>-api-key` (54) + `}}`.
+    const apiKey = ScriptValue.fromCloudAssistantParameter('ApiKey', this.apiKeySecret.commandReference, { maxBytes: 69 });
 
     const modelSource = ModelSource.modelScope(checkpoint.modelScopeId, props.modelRevision ?? 'master', layout.modelCacheDirectory);
     this.server = new VllmServer({
@@ -285,6 +295,7 @@ export class QwenApiStack extends ros.Stack {
     const allocatePublicIp = props.instanceOptions?.allocatePublicIp ?? !balanced;
     this.instances = new GpuInstanceGroup(this, 'Instance', {
       ...props.instanceOptions,
+      ramRoleName: this.secretReader.roleName,
       amount: this.instanceCount,
       allocatePublicIp,
       publicIpCondition: allocatePublicIp ? props.instanceOptions?.publicIpCondition ?? networkParameters.publicAccess : undefined,
@@ -299,6 +310,7 @@ export class QwenApiStack extends ros.Stack {
       periodUnit: PeriodUnit.of(p.payPeriodUnit.valueAsString),
       period: p.payPeriod.valueAsNumber,
     });
+    this.secretReader.requiredBy(this.instances.instanceGroup);
     // Behind a balancer each instance answers /healthz (200 only while vLLM's /health does) on a port of its own.
     this.healthEndpoint = balanced
       ? new NginxHealthEndpoint({ appPort: this.server.port, appProbePath: '/health', port: lbOptions.healthCheckPort, path: lbOptions.healthCheckPath })
@@ -336,7 +348,7 @@ export class QwenApiStack extends ros.Stack {
     const publicAccess = networkParameters.publicAccess.logicalId;
     const address = this.loadBalancer?.address ?? ros.Token.asString(ros.Fn.conditionIf(publicAccess,
       ros.Fn.select(0, this.instances.publicIps), ros.Fn.select(0, this.instances.privateIps)));
-    const scheme = this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? 'https' : 'http';
+    const scheme = this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? 'https' : this.proxy.scheme;
     const baseUrl = ros.Fn.sub(`${scheme}://\${Address}:${this.listenPort}/v1`, { Address: address });
     new ros.RosOutput(this, 'BaseUrl', {
       description: bilingual({ en: 'Base URL of the OpenAI-compatible API (send Authorization: Bearer <ApiKey>)', 'zh-cn': 'OpenAI 兼容接口的基础地址（请求头 Authorization: Bearer <ApiKey>）' }),
@@ -360,17 +372,33 @@ export class QwenApiStack extends ros.Stack {
       value: keyToken,
       noEcho: true,
     });
+    const tls = this.proxy.tls.enabled;
+    if (tls) {
+      // The SUCCESS signal's data is the certificate's fingerprint; the WaitCondition's Data holds it by
+      // signal id (docs/tls.md).
+      const one = !ros.Token.isUnresolved(this.instances.amount) && this.instances.amount === 1;
+      new ros.RosOutput(this, 'TlsCertificateFingerprint', {
+        description: bilingual({
+          en: 'SHA-256 fingerprint of the TLS certificate the instance made for itself: save the certificate (openssl s_client -connect <address>:<port> </dev/null | openssl x509 > qwen-api.pem), check its fingerprint (openssl x509 -in qwen-api.pem -noout -fingerprint -sha256) is this one, then trust that file (curl --cacert, SSL_CERT_FILE)',
+          'zh-cn': '实例自行生成的 TLS 证书的 SHA-256 指纹：保存证书后核对其指纹与此一致，再信任该证书文件（curl --cacert、SSL_CERT_FILE）',
+        }),
+        value: ros.Fn.jq(one ? 'First' : 'All', '.[]', ros.Token.asString(this.deployment.callback.condition.attrData)),
+      });
+    }
     new ros.RosOutput(this, 'CurlExample', {
-      description: bilingual({ en: 'A chat completion with curl (set API_KEY to the ApiKey output first)', 'zh-cn': '使用 curl 调用对话接口（先将 API_KEY 设为 ApiKey 输出）' }),
+      description: bilingual({
+        en: `A chat completion with curl (set API_KEY to the ApiKey output first${tls ? '; qwen-api.pem: see TlsCertificateFingerprint' : ''})`,
+        'zh-cn': `使用 curl 调用对话接口（先将 API_KEY 设为 ApiKey 输出${tls ? '；qwen-api.pem 见 TlsCertificateFingerprint' : ''}）`,
+      }),
       value: ros.Fn.sub(
-        `curl \${BaseUrl}/chat/completions -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -d '${JSON.stringify({
+        `curl ${tls ? '--cacert qwen-api.pem ' : ''}\${BaseUrl}/chat/completions -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -d '${JSON.stringify({
           model: this.server.servedModelName, messages: [{ role: 'user', content: 'Hello' }],
         })}'`,
         { BaseUrl: baseUrl },
       ),
     });
 
-    applyRulePack(this, { suppressions: [...API_KEY_SUPPRESSIONS, ...props.ruleSuppressions ?? []] });
+    applyRulePack(this, { suppressions: [...props.ruleSuppressions ?? []] });
     this.templateOptions.metadata = this.consoleInterface.toMetadata();
   }
 

@@ -1,6 +1,8 @@
 import { isSafeAbsolutePath, shellQuote } from './private/shell';
 import { IScriptPart, ScriptPhase } from './deploy-script';
 import { HealthCheck } from './health-check';
+import { NginxRateLimit } from './nginx-rate-limit';
+import { NginxTls } from './nginx-tls';
 import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
 import { IServiceProxy } from './service-proxy';
@@ -57,6 +59,17 @@ export interface NginxApiKeyProps {
    * @default - the check only wants 200
    */
   readonly expectModel?: string;
+  /**
+   * TLS on the site (lib/script/nginx-tls.ts, shared with NginxBasicAuth): a certificate made on the
+   * instance, a given one, or plain HTTP chosen explicitly with a reason.
+   * @default NginxTls.generated()
+   */
+  readonly tls?: NginxTls;
+  /**
+   * The per-client rate limit of `/v1/`.
+   * @default new NginxRateLimit() (20 requests/s, burst 200)
+   */
+  readonly rateLimit?: NginxRateLimit;
 }
 
 /**
@@ -85,6 +98,12 @@ export class NginxApiKey implements IServiceProxy {
   public readonly parts: readonly IScriptPart[];
   /** The key. */
   public readonly apiKey: ScriptValue;
+  /** The site's TLS. */
+  public readonly tls: NginxTls;
+  /** `https`, or `http` with NginxTls.plainHttp. */
+  public readonly scheme: string;
+  /** The per-client rate limit. */
+  public readonly rateLimit: NginxRateLimit;
   private readonly readTimeout: number;
   private readonly maxBodyMiB: number;
 
@@ -120,7 +139,11 @@ export class NginxApiKey implements IServiceProxy {
     const map = shellQuote(this.keyMapPath);
     const dir = shellQuote(this.keyMapPath.substring(0, this.keyMapPath.lastIndexOf('/')) || '/');
     const checkTimeout = props.healthCheckTimeoutSeconds ?? 60;
-    const local = `http://127.0.0.1:${this.listenPort}/v1/models`;
+    this.tls = props.tls ?? NginxTls.generated();
+    this.scheme = this.tls.scheme;
+    this.rateLimit = props.rateLimit ?? new NginxRateLimit();
+    const local = this.tls.localUrl(this.listenPort, '/v1/models');
+    const curlConfig = this.tls.probe(this.listenPort)?.curlConfig;
 
     this.parts = [
       new ScriptFile({ path: this.sitePath, content: this.renderSite(), mode: '0644' }),
@@ -140,6 +163,7 @@ export class NginxApiKey implements IServiceProxy {
           `mv -f "$ds_key_tmp" ${map}`,
         ],
       }),
+      ...this.tls.parts(this.listenPort),
       new ScriptCommands({
         description: `start nginx on port ${this.listenPort}`,
         phase: ScriptPhase.SERVICES,
@@ -161,6 +185,7 @@ export class NginxApiKey implements IServiceProxy {
         expectStatus: 401,
         timeoutSeconds: checkTimeout,
         intervalSeconds: 5,
+        curlConfig,
       }),
       new HealthCheck({
         description: `the API answers through nginx on port ${this.listenPort} with the key`,
@@ -168,6 +193,7 @@ export class NginxApiKey implements IServiceProxy {
         expectStatus: 200,
         timeoutSeconds: checkTimeout,
         intervalSeconds: 5,
+        curlConfig,
         request: {
           bearerToken: props.apiKey,
           bodyPattern: props.expectModel ? `"id" *: *"${props.expectModel.replace(/\./g, '\\.')}"` : undefined,
@@ -202,15 +228,17 @@ export class NginxApiKey implements IServiceProxy {
       '# Rendered by ros-cdk-qwen-chat: an API-key check in front of an OpenAI-compatible server.',
       `# The key is in ${this.keyMapPath} (mode 0600, read by nginx's master process).`,
       `include ${this.keyMapPath};`,
+      this.rateLimit.zoneLine(this.listenPort),
       '',
       'server {',
-      `    listen ${this.listenPort};`,
+      ...this.tls.serverLines(this.listenPort),
       '    server_name _;',
       `    client_max_body_size ${this.maxBodyMiB}m;`,
       `    error_page 401 = ${denied};`,
       '',
       '    # The key is checked in the rewrite phase, before proxy_pass: a rejected request never reaches the upstream.',
       '    location /v1/ {',
+      ...this.rateLimit.locationLines(this.listenPort),
       `        if (${this.keyVariable} != 1) {`,
       '            return 401;',
       '        }',

@@ -9,15 +9,25 @@ describe('NginxApiKey', () => {
     expect(site).toBe(`# Rendered by ros-cdk-qwen-chat: an API-key check in front of an OpenAI-compatible server.
 # The key is in /etc/nginx/api-keys/8080.map (mode 0600, read by nginx's master process).
 include /etc/nginx/api-keys/8080.map;
+limit_req_zone $binary_remote_addr zone=clients_8080:1m rate=20r/s;
 
 server {
-    listen 8080;
+    listen 8080 ssl;
+    ssl_certificate /etc/nginx/tls/8080.crt;
+    ssl_certificate_key /etc/nginx/tls/8080.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;
+    ssl_session_tickets off;
+    error_page 497 =301 https://$http_host$request_uri;
+    server_tokens off;
     server_name _;
     client_max_body_size 16m;
     error_page 401 = @qwen_api_key_denied_8080;
 
     # The key is checked in the rewrite phase, before proxy_pass: a rejected request never reaches the upstream.
     location /v1/ {
+        limit_req zone=clients_8080 burst=200 nodelay;
+        limit_req_status 429;
         if ($qwen_api_key_ok_8080 != 1) {
             return 401;
         }
@@ -59,7 +69,8 @@ server {
     expect(text).toContain(`[[ "$api_key" =~ ${API_KEY_PATTERN} ]] || ds_fail`);
     expect(text).toContain('printf \'map $http_authorization $qwen_api_key_ok_8080 {\\n    default 0;\\n    "~^Bearer %s$" 1;\\n}\\n\' "$api_key" > "$ds_key_tmp"');
     expect(text).toContain('chmod 0600 "$ds_key_tmp"');
-    expect(text).toContain("ds_request http://127.0.0.1:8080/v1/models 200 60 5 10 '' '\"id\" *: *\"Qwen3-8B\"' api_key");
+    // over TLS (issue 15): the generated certificate is the only CA the check trusts
+    expect(text).toContain(`ds_req_cfg='cacert = "/etc/nginx/tls/8080.crt"'\nds_request https://127.0.0.1:8080/v1/models 200 60 5 10 '' '"id" *: *"Qwen3-8B"' api_key`);
     // the only places the variable appears are builtins' arguments
     for (const line of text.split('\n').filter((l) => l.includes('$api_key'))) {
       expect(line.trim()).toMatch(/^(\[\[|printf)/);
