@@ -16,7 +16,7 @@ export type { ScriptValueOptions } from './script/script-value';
 export { ScriptCommands, ScriptFile } from './script/script-file';
 export type { ScriptCommandsProps, ScriptFileProps } from './script/script-file';
 export { RestartPolicy, SystemdService } from './script/systemd-service';
-export type { SystemdServiceProps } from './script/systemd-service';
+export type { ServiceUser, SystemdServiceProps } from './script/systemd-service';
 export { HealthCheck } from './script/health-check';
 export type { HealthCheckCredentials, HealthCheckProps, HealthCheckRequest } from './script/health-check';
 export { PreflightChecks } from './script/preflight-checks';
@@ -113,6 +113,7 @@ export { OosSecretParameter } from './secrets/oos-secret-parameter';
 export type { ISecretParameter, OosSecretParameterProps, SecretParameterConstraints } from './secrets/oos-secret-parameter';
 export { SecretReaderRole } from './secrets/secret-reader-role';
 export type { SecretReaderRoleProps } from './secrets/secret-reader-role';
+export { SecretDelivery } from './secrets/secret-delivery';
 export { PASSWORD_ALLOWED_PATTERN } from './secrets/password-pattern';
 
 // ROS templates: the resolver users render their scripts with, the YAML writer, limits.
@@ -151,7 +152,7 @@ export { instanceCountParameter } from './computenest/instance-count-parameter';
 export type { InstanceCountParameterProps } from './computenest/instance-count-parameter';
 
 // The Qwen chat product: the stack, its presets, its service package, image layout and image build.
-export { QwenChatStack, SecretDelivery } from './qwen-chat/qwen-chat-stack';
+export { QwenChatStack } from './qwen-chat/qwen-chat-stack';
 export type {
   IQwenChatNetworkProvider, IQwenChatProxyProvider, QwenChatParameters, QwenChatStackProps,
 } from './qwen-chat/qwen-chat-stack';

@@ -64,9 +64,11 @@ export function renderApiDeployment(props: RenderApiDeploymentProps = {}): Rende
  * OpenAI-compatible server (rehearsal/stand-ins/openai-server.py) inside the rehearsal sandbox: a venv
  * marker (pyvenv.cfg: the runner links this machine's python3 at the unit's python path) and a `vllm`
  * package whose api_server module runs the stand-in with vLLM's command line. STAND-IN: no vLLM, no GPU.
- * With `failCompletions`, the stand-in answers 500 to every chat completion.
+ * With `failCompletions`, the stand-in answers 500 to every chat completion; with `modelPath`, a stand-in
+ * `config.json` there (the unit's user must be able to read the model directory). The stand-in's log
+ * (/run/openai-standin.jsonl) must be writable by the unit's user: give it to `runRehearsal` as `writableFiles`.
  */
-export function vllmStandInFiles(pythonPrefix: string, options: { failCompletions?: boolean } = {}): Record<string, string> {
+export function vllmStandInFiles(pythonPrefix: string, options: { failCompletions?: boolean; modelPath?: string } = {}): Record<string, string> {
   const version = spawnSync('python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).stdout.trim();
   if (!/^3\.[0-9]+$/.test(version)) {
     throw new Error('vllmStandInFiles: python3 is missing or gave no version: run `apt-get install -y python3`');
@@ -80,10 +82,14 @@ export function vllmStandInFiles(pythonPrefix: string, options: { failCompletion
     [`${pkg}/entrypoints/openai/api_server.py`]: [
       '# STAND-IN for the rehearsal: runs the stand-in OpenAI-compatible server with vLLM\'s command line.',
       'import runpy',
-      `runpy.run_path(${JSON.stringify(standInPath('openai-server.py'))}, run_name="__main__")`,
+      `runpy.run_path(${JSON.stringify(`${pkg}/entrypoints/openai/openai_server_standin.py`)}, run_name="__main__")`,
       '',
     ].join('\n'),
+    // A copy inside the sandbox: the unit's own user may not reach this checkout.
+    [`${pkg}/entrypoints/openai/openai_server_standin.py`]: fs.readFileSync(standInPath('openai-server.py'), 'utf8'),
     '/run/openai-standin.rehearsal': '',
+    // The model directory the unit's user must be able to read (the deploy script checks it): a stand-in file.
+    ...(options.modelPath ? { [`${options.modelPath}/config.json`]: '{"_comment": "STAND-IN for the rehearsal: no weights"}\n' } : {}),
     ...(options.failCompletions ? { '/run/openai-standin.fail-completions': '' } : {}),
   };
 }

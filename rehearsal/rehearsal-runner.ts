@@ -95,6 +95,12 @@ export interface RehearsalProps {
    */
   readonly extraFiles?: Readonly<Record<string, string>>;
   /**
+   * Empty files created inside the sandbox before the script runs, mode 0666: logs a stand-in app writes
+   * when its unit runs it as a user of its own (e.g. /run/openai-standin.jsonl).
+   * @default []
+   */
+  readonly writableFiles?: readonly string[];
+  /**
    * After the script, probe this nginx port without and with these credentials (curl -K from a 0600 file).
    * @default - no probe
    */
@@ -293,6 +299,7 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       fs.writeFileSync(src, content);
       lines.push(`install -D -m 0644 ${q(src)} ${q(target)}`);
     });
+    (props.writableFiles ?? []).forEach((target) => lines.push(`install -D -m 0666 /dev/null ${q(target)}`));
     if (instanceId !== '') {
       // The metadata stand-in gets a network namespace of its own, linked to the sandbox by a veth pair, so that
       // 100.100.100.200:80 is a remote address as on ECS (on the sandbox's own loopback it would take port 80

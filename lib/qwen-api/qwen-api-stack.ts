@@ -16,7 +16,9 @@ import { IngressPort } from '../network/service-network';
 import { applyRulePack, RuleSuppression } from '../rules';
 import { API_KEY_PATTERN, NginxApiKey } from '../script/nginx-api-key';
 import { PortRequirement, PreflightChecks } from '../script/preflight-checks';
+import { NginxTls } from '../script/nginx-tls';
 import { OosSecretParameter } from '../secrets/oos-secret-parameter';
+import { checkSecretDelivery, SecretDelivery } from '../secrets/secret-delivery';
 import { SecretReaderRole } from '../secrets/secret-reader-role';
 import { ScriptValue } from '../script/script-value';
 import { ModelSource } from '../serving/model-server';
@@ -97,11 +99,38 @@ export interface QwenApiStackProps extends ros.StackProps {
    */
   readonly loadBalancer?: LoadBalancerOptions;
   /**
+   * TLS of the nginx API-key proxy: a certificate made on each instance at deploy time (its SHA-256
+   * fingerprint is the `TlsCertificateFingerprint` output), a given one (`NginxTls.fromPem`), or plain HTTP
+   * chosen explicitly (`NginxTls.plainHttp({ reason })`, which the stack writes as the suppression of
+   * `credentials-over-plain-http`).
+   * @default NginxTls.generated()
+   */
+  readonly tls?: NginxTls;
+  /**
+   * How the API key reaches the instance: from an OOS secret parameter Cloud Assistant reads on the
+   * instance (the command's content and records never hold it), or base64-encoded in the command's
+   * content (for deployers without OOS secret parameter, KMS and RAM permissions).
+   * @default SecretDelivery.OOS_SECRET_PARAMETER
+   */
+  readonly secretDelivery?: SecretDelivery;
+  /**
    * Findings of the template rule pack to accept, each with a reason.
    * @default - none
    */
   readonly ruleSuppressions?: RuleSuppression[];
 }
+
+/**
+ * What the stack knowingly does with SecretDelivery.COMMAND_TEXT, said in the template's Metadata so `lint`
+ * gives synth's verdict: the key reaches the instance base64-encoded inside the RunCommand content.
+ */
+const API_KEY_SUPPRESSIONS: readonly RuleSuppression[] = [
+  {
+    id: 'secret-in-command-text',
+    target: 'CustomApiKey',
+    reason: 'SecretDelivery.COMMAND_TEXT chosen: a deployer-given API key reaches the instance base64-encoded in the RunCommand content, for deployers without OOS secret parameter permission.',
+  },
+];
 
 /** The console parameters of a {@link QwenApiStack}. */
 export interface QwenApiParameters {
@@ -177,10 +206,10 @@ export class QwenApiStack extends ros.Stack {
   public readonly deployment: ScriptedDeployment;
   /** The port the API is served on. */
   public readonly listenPort: number;
-  /** The API key's OOS secret parameter. */
-  public readonly apiKeySecret: OosSecretParameter;
-  /** The RAM role the instances read the API key with. */
-  public readonly secretReader: SecretReaderRole;
+  /** The API key's OOS secret parameter (SecretDelivery.OOS_SECRET_PARAMETER). */
+  public readonly apiKeySecret?: OosSecretParameter;
+  /** The RAM role the instances read the API key with (SecretDelivery.OOS_SECRET_PARAMETER). */
+  public readonly secretReader?: SecretReaderRole;
   private readonly consoleInterface = new ConsoleInterface(['acs:integrate:计算巢:ModelScope']);
 
   constructor(scope: ros.Construct, id: string, props: QwenApiStackProps = {}) {
@@ -237,24 +266,30 @@ export class QwenApiStack extends ros.Stack {
       properties: { Length: 48, Sequence: 'lettersdigits' },
     });
     const keyToken = ros.Token.asString(ros.Fn.conditionIf('ApiKeyGiven', p.apiKey.valueAsString, generated.getAtt('Value')));
-    // Issue 15: the key reaches the script from an OOS secret parameter Cloud Assistant puts in on the
-    // instance (the RunCommand's content and records hold only {{oos-secret:NAME}}); the instances' role
-    // may read only that parameter.
-    this.apiKeySecret = new OosSecretParameter(this, 'ApiKeySecret', {
-      value: keyToken,
-      namePrefix: 'qwen-api',
-      nameSuffix: 'api-key',
-      description: 'API key of the Qwen OpenAI-compatible API (CustomApiKey, or the generated one)',
-      constraints: { allowedPattern: API_KEY_PATTERN, minLength: 32, maxLength: 128 },
-      logicalIdPrefix: 'ApiKey',
-    });
-    this.secretReader = new SecretReaderRole(this, 'SecretReader', {
-      secrets: [this.apiKeySecret],
-      existingRoleName: props.instanceOptions?.ramRoleName,
-      namePrefix: 'qwen-api',
-    });
-    // `{{oos-secret:` + `qwen-api-<stack id>-api-key` (54) + `}}`.
-    const apiKey = ScriptValue.fromCloudAssistantParameter('ApiKey', this.apiKeySecret.commandReference, { maxBytes: 69 });
+    // Issue 15: by default the key reaches the script from an OOS secret parameter Cloud Assistant puts in on
+    // the instance (the RunCommand's content and records hold only {{oos-secret:NAME}}); the instances' role
+    // may read only that parameter. SecretDelivery.COMMAND_TEXT keeps the base64 path.
+    const delivery = checkSecretDelivery('QwenApiStack', props.secretDelivery);
+    let apiKey: ScriptValue;
+    if (delivery === SecretDelivery.OOS_SECRET_PARAMETER) {
+      this.apiKeySecret = new OosSecretParameter(this, 'ApiKeySecret', {
+        value: keyToken,
+        namePrefix: 'qwen-api',
+        nameSuffix: 'api-key',
+        description: 'API key of the Qwen OpenAI-compatible API (CustomApiKey, or the generated one)',
+        constraints: { allowedPattern: API_KEY_PATTERN, minLength: 32, maxLength: 128 },
+        logicalIdPrefix: 'ApiKey',
+      });
+      this.secretReader = new SecretReaderRole(this, 'SecretReader', {
+        secrets: [this.apiKeySecret],
+        existingRoleName: props.instanceOptions?.ramRoleName,
+        namePrefix: 'qwen-api',
+      });
+      // `{{oos-secret:` + `qwen-api-<stack id>-api-key` (54) + `}}`.
+      apiKey = ScriptValue.fromCloudAssistantParameter('ApiKey', this.apiKeySecret.commandReference, { maxBytes: 69 });
+    } else {
+      apiKey = ScriptValue.fromToken('ApiKey', keyToken, { secret: true, maxBytes: 128 });
+    }
 
     const modelSource = ModelSource.modelScope(checkpoint.modelScopeId, props.modelRevision ?? 'master', layout.modelCacheDirectory);
     this.server = new VllmServer({
@@ -273,20 +308,37 @@ export class QwenApiStack extends ros.Stack {
       server: this.server,
       serviceName: props.serviceName ?? 'qwen-api',
       environment: layout.serviceEnvironment,
+      // Issue 15: vLLM runs as its own system user in a sandbox (its files are outside /root and /home);
+      // it writes its caches (torch.compile, Triton) under its home.
+      user: { name: 'qwen-api', homeDirectory: '/var/lib/qwen-api/home', readablePaths: [layout.pythonPath, modelSource.path] },
+      sandbox: true,
     });
+    // The OpenAI API keeps no session on the server: every request may go to any instance.
+    const lbOptions: LoadBalancerOptions = { sessionAffinity: SessionAffinity.NONE, ...props.loadBalancer };
+    // TLS on the instances by default (behind a TCP listener, which passes it through, the certificate also
+    // names the balancer's address); behind an HTTPS listener the balancer ends TLS and speaks plain HTTP to
+    // the instances, which then have no public IP.
+    const lbEndsTls = balanced && lbOptions.protocol === ListenerProtocol.HTTPS;
+    if (lbEndsTls && props.tls?.enabled) {
+      throw new Error(`QwenApiStack: tls '${props.tls.mode}' is not allowed with loadBalancer.protocol ListenerProtocol.HTTPS: the balancer ends TLS and speaks plain HTTP to the instances. Leave tls out, or use ListenerProtocol.TCP to pass the instances' own TLS through.`);
+    }
+    const tls = props.tls ?? (lbEndsTls
+      ? NginxTls.plainHttp({ reason: 'TLS ends at the load balancer\'s HTTPS listener; the instances have no public IP and speak HTTP inside the VPC only' })
+      : NginxTls.generated(balanced ? {
+        extraSubjectAltNames: [ScriptValue.fromToken('LoadBalancerAddress', ros.Lazy.stringValue({ produce: () => this.loadBalancer!.address }), { maxBytes: 15 })],
+      } : {}));
     this.proxy = new NginxApiKey({
       apiKey,
       listenPort: this.listenPort,
       upstreamPort: this.server.port,
       expectModel: this.server.servedModelName,
+      tls,
     });
 
     // The API port admits SourceCidrIp; without public access in a new VPC, the new VPC's block.
     // Behind a balancer: the API port from the clients (TCP passes their addresses through), the
     // health port from the balancer's health checks only.
     const clientSource = networkParameters.clientSourceCidrIp;
-    // The OpenAI API keeps no session on the server: every request may go to any instance.
-    const lbOptions: LoadBalancerOptions = { sessionAffinity: SessionAffinity.NONE, ...props.loadBalancer };
     const ingressPorts: IngressPort[] = balanced
       ? ServiceLoadBalancer.instanceIngress({ ...lbOptions, port: this.listenPort, clientSourceCidrIp: clientSource })
       : [{ port: this.listenPort, sourceCidrIp: clientSource }];
@@ -295,7 +347,7 @@ export class QwenApiStack extends ros.Stack {
     const allocatePublicIp = props.instanceOptions?.allocatePublicIp ?? !balanced;
     this.instances = new GpuInstanceGroup(this, 'Instance', {
       ...props.instanceOptions,
-      ramRoleName: this.secretReader.roleName,
+      ramRoleName: this.secretReader?.roleName ?? props.instanceOptions?.ramRoleName,
       amount: this.instanceCount,
       allocatePublicIp,
       publicIpCondition: allocatePublicIp ? props.instanceOptions?.publicIpCondition ?? networkParameters.publicAccess : undefined,
@@ -310,7 +362,7 @@ export class QwenApiStack extends ros.Stack {
       periodUnit: PeriodUnit.of(p.payPeriodUnit.valueAsString),
       period: p.payPeriod.valueAsNumber,
     });
-    this.secretReader.requiredBy(this.instances.instanceGroup);
+    this.secretReader?.requiredBy(this.instances.instanceGroup);
     // Behind a balancer each instance answers /healthz (200 only while vLLM's /health does) on a port of its own.
     this.healthEndpoint = balanced
       ? new NginxHealthEndpoint({ appPort: this.server.port, appProbePath: '/health', port: lbOptions.healthCheckPort, path: lbOptions.healthCheckPath })
@@ -372,14 +424,14 @@ export class QwenApiStack extends ros.Stack {
       value: keyToken,
       noEcho: true,
     });
-    const tls = this.proxy.tls.enabled;
-    if (tls) {
+    const servesTls = this.proxy.tls.enabled;
+    if (servesTls) {
       // The SUCCESS signal's data is the certificate's fingerprint; the WaitCondition's Data holds it by
       // signal id (docs/tls.md).
       const one = !ros.Token.isUnresolved(this.instances.amount) && this.instances.amount === 1;
       new ros.RosOutput(this, 'TlsCertificateFingerprint', {
         description: bilingual({
-          en: 'SHA-256 fingerprint of the TLS certificate the instance made for itself: save the certificate (openssl s_client -connect <address>:<port> </dev/null | openssl x509 > qwen-api.pem), check its fingerprint (openssl x509 -in qwen-api.pem -noout -fingerprint -sha256) is this one, then trust that file (curl --cacert, SSL_CERT_FILE)',
+          en: `SHA-256 fingerprint of the TLS certificate ${one ? 'the instance' : 'each instance (one per instance; with more than one, give NginxTls.fromPem one certificate so every answer carries the same)'} made for itself: save the certificate (openssl s_client -connect <address>:<port> </dev/null | openssl x509 > qwen-api.pem), check its fingerprint (openssl x509 -in qwen-api.pem -noout -fingerprint -sha256) is this one, then trust that file (curl --cacert, SSL_CERT_FILE)`,
           'zh-cn': '实例自行生成的 TLS 证书的 SHA-256 指纹：保存证书后核对其指纹与此一致，再信任该证书文件（curl --cacert、SSL_CERT_FILE）',
         }),
         value: ros.Fn.jq(one ? 'First' : 'All', '.[]', ros.Token.asString(this.deployment.callback.condition.attrData)),
@@ -387,18 +439,22 @@ export class QwenApiStack extends ros.Stack {
     }
     new ros.RosOutput(this, 'CurlExample', {
       description: bilingual({
-        en: `A chat completion with curl (set API_KEY to the ApiKey output first${tls ? '; qwen-api.pem: see TlsCertificateFingerprint' : ''})`,
-        'zh-cn': `使用 curl 调用对话接口（先将 API_KEY 设为 ApiKey 输出${tls ? '；qwen-api.pem 见 TlsCertificateFingerprint' : ''}）`,
+        en: `A chat completion with curl (set API_KEY to the ApiKey output first${servesTls ? '; qwen-api.pem: see TlsCertificateFingerprint' : ''})`,
+        'zh-cn': `使用 curl 调用对话接口（先将 API_KEY 设为 ApiKey 输出${servesTls ? '；qwen-api.pem 见 TlsCertificateFingerprint' : ''}）`,
       }),
       value: ros.Fn.sub(
-        `curl ${tls ? '--cacert qwen-api.pem ' : ''}\${BaseUrl}/chat/completions -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -d '${JSON.stringify({
+        `curl ${servesTls ? '--cacert qwen-api.pem ' : ''}\${BaseUrl}/chat/completions -H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' -d '${JSON.stringify({
           model: this.server.servedModelName, messages: [{ role: 'user', content: 'Hello' }],
         })}'`,
         { BaseUrl: baseUrl },
       ),
     });
 
-    applyRulePack(this, { suppressions: [...props.ruleSuppressions ?? []] });
+    const plainHttp = this.proxy.tls.enabled || lbEndsTls ? [] : [{
+      id: 'credentials-over-plain-http', target: 'InstanceRunCommand', reason: `plain HTTP chosen (NginxTls.plainHttp): ${this.proxy.tls.plainHttpReason}`,
+    }];
+    const commandText = delivery === SecretDelivery.COMMAND_TEXT ? API_KEY_SUPPRESSIONS : [];
+    applyRulePack(this, { suppressions: [...props.ruleSuppressions ?? [], ...commandText, ...plainHttp] });
     this.templateOptions.metadata = this.consoleInterface.toMetadata();
   }
 

@@ -19,6 +19,7 @@ import { HealthCheck } from '../script/health-check';
 import { NginxBasicAuth, PasswordHash } from '../script/nginx-basic-auth';
 import { NginxTls, TlsMode } from '../script/nginx-tls';
 import { OosSecretParameter } from '../secrets/oos-secret-parameter';
+import { checkSecretDelivery, SecretDelivery } from '../secrets/secret-delivery';
 import { SecretReaderRole } from '../secrets/secret-reader-role';
 import { PortRequirement, PreflightChecks } from '../script/preflight-checks';
 import { ScriptValue } from '../script/script-value';
@@ -180,18 +181,6 @@ export interface QwenChatStackProps extends ros.StackProps {
    * @default - none
    */
   readonly ruleSuppressions?: RuleSuppression[];
-}
-
-/** How a stack's secret parameters reach the deploy script. */
-export enum SecretDelivery {
-  /**
-   * Stored as `ALIYUN::OOS::SecretParameter` (KMS-encrypted) and put in by Cloud Assistant on the
-   * instance (`{{oos-secret:NAME}}`, `EnableParameter: true`); the instances get a RAM role that may read
-   * only these parameters.
-   */
-  OOS_SECRET_PARAMETER = 'oos-secret-parameter',
-  /** Base64-encoded in the RunCommand's content (readable from Cloud Assistant's invocation records). */
-  COMMAND_TEXT = 'command-text',
 }
 
 /** The console parameters of a {@link QwenChatStack}, by their role. */
@@ -370,10 +359,7 @@ export class QwenChatStack extends ros.Stack {
       : NginxTls.generated(balanced ? {
         extraSubjectAltNames: [ScriptValue.fromToken('LoadBalancerAddress', ros.Token.asString(ros.Lazy.stringValue({ produce: () => this.loadBalancer!.address })), { maxBytes: 15 })],
       } : {}));
-    const delivery = props.secretDelivery ?? SecretDelivery.OOS_SECRET_PARAMETER;
-    if (!Object.values(SecretDelivery).includes(delivery)) {
-      throw new Error(`QwenChatStack: secretDelivery '${delivery}' is not allowed: give SecretDelivery.OOS_SECRET_PARAMETER or SecretDelivery.COMMAND_TEXT.`);
-    }
+    const delivery = checkSecretDelivery('QwenChatStack', props.secretDelivery);
     const oos = props.proxy === undefined && delivery === SecretDelivery.OOS_SECRET_PARAMETER;
     if (oos) {
       this.passwordSecret = new OosSecretParameter(this, 'PasswordSecret', {

@@ -1,6 +1,6 @@
 import { HealthCheck } from '../script/health-check';
 import { IScriptPart } from '../script/deploy-script';
-import { SystemdService } from '../script/systemd-service';
+import { ServiceUser, SystemdService } from '../script/systemd-service';
 import { HttpMethod, IModelServer, validateModelServer } from './model-server';
 
 /** Props for {@link ModelServerDeployment}. */
@@ -19,6 +19,17 @@ export interface ModelServerDeploymentProps {
    * @default 120
    */
   readonly timeoutSec?: number;
+  /**
+   * Run the server as this system user, not root (SystemdService `user`).
+   * @default - root
+   */
+  readonly user?: ServiceUser;
+  /**
+   * Sandbox the unit (SystemdService `sandbox`: NoNewPrivileges, ProtectSystem=full, PrivateTmp, and
+   * ProtectHome with a user).
+   * @default false
+   */
+  readonly sandbox?: boolean;
 }
 
 /**
@@ -46,6 +57,8 @@ export class ModelServerDeployment {
       environment: { ...s.environment, ...props.environment },
       environmentValues: s.environmentValues,
       timeoutSec: props.timeoutSec,
+      user: props.user,
+      sandbox: props.sandbox,
     });
     this.checks = s.readiness.map((probe) => new HealthCheck({
       description: probe.description,

@@ -54,7 +54,7 @@ def log(event, **fields):
     if not LOG:
         return
     with LOCK, open(LOG, "a") as f:
-        f.write(json.dumps({"t": time.time(), "event": event, **fields}) + "\n")
+        f.write(json.dumps({"t": time.time(), "event": event, "uid": os.getuid(), **fields}) + "\n")
 
 
 def error_body(message, kind, code):

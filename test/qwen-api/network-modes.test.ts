@@ -172,7 +172,9 @@ describe('QwenApiStack behind a load balancer', () => {
     expect(stack.loadBalancer).toBeDefined();
     expect(template.Resources.EcsInstanceGroup.Properties).toMatchObject({ MaxAmount: 1, AllocatePublicIP: false, InternetMaxBandwidthOut: 0 });
     expect(template.Resources.Slb.Properties.AddressType).toEqual({ 'Fn::If': ['PublicAccess', 'internet', 'intranet'] });
-    expect(template.Outputs.BaseUrl.Value).toEqual({ 'Fn::Sub': ['http://${Address}:8080/v1', { Address: { 'Fn::GetAtt': ['Slb', 'IpAddress'] } }] });
+    // issue 15: the TCP listener passes the instance's TLS through; its certificate also names the balancer's address
+    expect(template.Outputs.BaseUrl.Value).toEqual({ 'Fn::Sub': ['https://${Address}:8080/v1', { Address: { 'Fn::GetAtt': ['Slb', 'IpAddress'] } }] });
+    expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][1].LoadBalancerAddressBase64).toEqual({ 'Fn::Base64Encode': { 'Fn::GetAtt': ['Slb', 'IpAddress'] } });
     expect(checkTemplateAgainstSpec(template)).toEqual([]);
   });
 

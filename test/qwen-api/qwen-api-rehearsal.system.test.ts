@@ -21,7 +21,7 @@ describe('QwenApiStack rehearsal (stand-in OpenAI server as the app)', () => {
     const d = renderApiDeployment({ stackProps: FAST, parameters: { EcsInstanceType: 'ecs.gn8is.2xlarge' } });
     const r = await runRehearsal({
       script: d.script, app: AppStandIn.NONE, pythonPath: `${PREFIX}/bin/python3`, gpus: '49152',
-      extraFiles: vllmStandInFiles(PREFIX), collectFiles: [STANDIN_LOG, '/etc/default/qwen-api', '/etc/systemd/system/qwen-api.service'],
+      extraFiles: vllmStandInFiles(PREFIX, { modelPath: d.stack.server.modelSource.path }), writableFiles: [STANDIN_LOG], collectFiles: [STANDIN_LOG, '/etc/passwd', '/etc/default/qwen-api', '/etc/systemd/system/qwen-api.service'],
       secrets: ['RehearsalGeneratedKey0123456789abcdefGHIJKLmnop'], timeoutMs: 240000,
     });
     expectRehearsal(r, () => {
@@ -40,6 +40,14 @@ describe('QwenApiStack rehearsal (stand-in OpenAI server as the app)', () => {
       // the flags of the chosen type, from the Mappings: ecs.gn8is.2xlarge -> TP 1, 32768 tokens
       expect(r.files['/etc/default/qwen-api']).toBe('VLLM_TENSOR_PARALLEL_SIZE="1"\nVLLM_MAX_MODEL_LEN="32768"\n');
       expect(r.files['/etc/systemd/system/qwen-api.service']).toContain('--max-model-len ${VLLM_MAX_MODEL_LEN} --tensor-parallel-size ${VLLM_TENSOR_PARALLEL_SIZE} --gpu-memory-utilization 0.9');
+      // issue 15: the server runs as its own system user, sandboxed; the stand-in ran as that user (it logged its uid)
+      const unit = r.files['/etc/systemd/system/qwen-api.service'];
+      expect(unit).toMatch(/^User=qwen-api\nGroup=qwen-api\n/m);
+      expect(unit).toContain('Environment="HOME=/var/lib/qwen-api/home"');
+      expect(unit).toMatch(/^NoNewPrivileges=yes\nProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes$/m);
+      const uid = /^qwen-api:x:(\d+):/m.exec(r.files['/etc/passwd'] ?? '')?.[1];
+      expect(uid).toBeDefined();
+      expect(reqs.every((q: any) => String(q.uid) === uid)).toBe(true);
       // the generated key is in no argv and no log
       expect(r.argv.hits).toEqual([]);
       expect(r.deployLog).not.toContain('RehearsalGeneratedKey');
@@ -51,7 +59,7 @@ describe('QwenApiStack rehearsal (stand-in OpenAI server as the app)', () => {
     const d = renderApiDeployment({ stackProps: FAST });
     const r = await runRehearsal({
       script: d.script, app: AppStandIn.NONE, pythonPath: `${PREFIX}/bin/python3`, gpus: '49152',
-      extraFiles: vllmStandInFiles(PREFIX, { failCompletions: true }), timeoutMs: 240000,
+      extraFiles: vllmStandInFiles(PREFIX, { failCompletions: true, modelPath: d.stack.server.modelSource.path }), writableFiles: [STANDIN_LOG], timeoutMs: 240000,
     });
     expectRehearsal(r, () => {
       expect(r.signals.map((s) => s.status)).toEqual(['FAILURE']);
@@ -66,7 +74,7 @@ describe('QwenApiStack rehearsal (stand-in OpenAI server as the app)', () => {
     const d = renderApiDeployment({ stackProps: FAST, parameters: { CustomApiKey: key } });
     const r = await runRehearsal({
       script: d.script, app: AppStandIn.NONE, pythonPath: `${PREFIX}/bin/python3`, gpus: '49152',
-      extraFiles: vllmStandInFiles(PREFIX), collectFiles: ['/etc/nginx/api-keys/8080.map'], secrets: [key], timeoutMs: 240000,
+      extraFiles: vllmStandInFiles(PREFIX, { modelPath: d.stack.server.modelSource.path }), writableFiles: [STANDIN_LOG], collectFiles: ['/etc/nginx/api-keys/8080.map'], secrets: [key], timeoutMs: 240000,
     });
     expectRehearsal(r, () => {
       expect(r.signals.map((s) => s.status)).toEqual(['SUCCESS']);

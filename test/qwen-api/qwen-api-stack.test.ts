@@ -7,6 +7,9 @@ import { VllmFit } from '../../lib/models/vllm-fit';
 import { API_KEY_PARAMETER_PATTERN, QwenApiStack } from '../../lib/qwen-api/qwen-api-stack';
 import { IntrinsicResolver, renderRunCommandScript } from '../../lib/ros/resolver';
 import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
+import { ListenerProtocol } from '../../lib/loadbalancer/classic-load-balancer';
+import { NginxTls } from '../../lib/script/nginx-tls';
+import { SecretDelivery } from '../../lib/secrets/secret-delivery';
 import { checkTemplateAgainstSpec } from '../support/ros-spec';
 
 function synth(props: ConstructorParameters<typeof QwenApiStack>[2] = {}) {
@@ -70,6 +73,12 @@ describe('QwenApiStack', () => {
     expect(stack.server.gpuMemoryUtilization).toBe(0.9);
     expect(stack.proxy.listenPort).toBe(8080);
     expect(stack.proxy.upstreamPort).toBe(8000);
+    // issue 15: vLLM as its own system user, sandboxed; the script checks it can read the model and Python
+    const script = stack.deployment.script.render().readable;
+    expect(script).toContain('User=qwen-api\nGroup=qwen-api\n');
+    expect(script).toContain('NoNewPrivileges=yes\nProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes\n');
+    expect(script).toContain("|| ds_fail 'qwen-api cannot read /var/lib/qwen-api/models/Qwen/Qwen3-8B'");
+    expect(script).toContain("|| ds_fail 'qwen-api cannot read /usr/local/vllm/bin/python3'");
   });
 
   test.each([
@@ -107,5 +116,61 @@ describe('QwenApiStack', () => {
 
   test('bad props are refused with the prop and the fix', () => {
     expect(() => synth({ listenPort: 0 })).toThrow(/QwenApiStack: listenPort 0 is not allowed/);
+  });
+});
+
+describe('QwenApiStack, issue 15 choices', () => {
+  const key = 'Plain-Key-To-Look-For-0123456789abcdefghij';
+  const contentFor = (template: any) => {
+    const r = new IntrinsicResolver({
+      template, parameters: { EcsInstanceType: 'ecs.gn8is.2xlarge', InstancePassword: 'Rehearsal-Pw-1', CustomApiKey: key },
+      attributes: { 'WaitConditionHandle.CurlCli': 'curl -X POST http://127.0.0.1:8099/signal', 'ApiKeyGenerated.Value': 'unused' },
+    });
+    const content = r.resolveString(r.resolveResourceProperty('InstanceRunCommand', 'CommandContent'));
+    return `${content}\n${expandEmbeddedScripts(content)}`;
+  };
+
+  test('the default: the RAM policy names only the stack\'s API key parameter; the instances get the role', () => {
+    const { template } = synth();
+    const statements = template.Resources.SecretReaderPolicy.Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(1);
+    const r = new IntrinsicResolver({ template, pseudoParameters: { 'ALIYUN::StackId': '5e1f0c9e-0000-4000-8000-00000000abcd' } });
+    expect(r.resolve(statements[0].Resource)).toEqual(['acs:oos:cn-hangzhou:1234567890123456:secretparameter/qwen-api-5e1f0c9e-0000-4000-8000-00000000abcd-api-key']);
+    expect(template.Resources.EcsInstanceGroup.Properties.RamRoleName).toEqual({ 'Fn::GetAtt': ['SecretReaderRole', 'RoleName'] });
+    expect(template.Metadata['ros-cdk-qwen-chat']?.suppressions ?? []).toEqual([]);
+  });
+
+  test('SecretDelivery.COMMAND_TEXT: the base64 path, no OOS resources, its suppression written; the search finds the key', () => {
+    const { stack, template } = synth({ secretDelivery: SecretDelivery.COMMAND_TEXT });
+    expect(stack.apiKeySecret).toBeUndefined();
+    expect(Object.keys(template.Resources).filter((id) => /Secret/.test(id))).toEqual([]);
+    expect(template.Resources.InstanceRunCommand.Properties.EnableParameter).toBeUndefined();
+    expect(template.Resources.EcsInstanceGroup.Properties.RamRoleName).toBeUndefined();
+    expect(contentFor(template)).toContain(Buffer.from(key).toString('base64').slice(0, 40));
+    expect(template.Metadata['ros-cdk-qwen-chat'].suppressions).toEqual([expect.objectContaining({ id: 'secret-in-command-text', target: 'CustomApiKey' })]);
+  });
+
+  test('NginxTls.plainHttp: http:// BaseUrl, no fingerprint output, curl without --cacert, the rule\'s suppression with the reason', () => {
+    const { template } = synth({ tls: NginxTls.plainHttp({ reason: 'TLS ends at the load balancer listener' }) });
+    expect(template.Outputs.BaseUrl.Value['Fn::Sub'][0]).toBe('http://${Address}:8080/v1');
+    expect(template.Outputs.TlsCertificateFingerprint).toBeUndefined();
+    expect(template.Outputs.CurlExample.Value['Fn::Sub'][0]).toMatch(/^curl \$\{BaseUrl\}/);
+    expect(template.Metadata['ros-cdk-qwen-chat'].suppressions).toEqual([{
+      id: 'credentials-over-plain-http', target: 'InstanceRunCommand', reason: 'plain HTTP chosen (NginxTls.plainHttp): TLS ends at the load balancer listener',
+    }]);
+  });
+
+  test('behind an HTTPS listener the balancer ends TLS: plain HTTP on the instances, https BaseUrl, no fingerprint, no suppression', () => {
+    const { stack, template } = synth({ instanceOptions: { amount: 2 }, loadBalancer: { protocol: ListenerProtocol.HTTPS, certificateId: 'cert-1' } });
+    expect(stack.proxy.tls.mode).toBe('plain-http');
+    expect(template.Outputs.BaseUrl.Value['Fn::Sub'][0]).toBe('https://${Address}:8080/v1');
+    expect(template.Outputs.TlsCertificateFingerprint).toBeUndefined();
+    expect(template.Metadata['ros-cdk-qwen-chat']?.suppressions ?? []).toEqual([]);
+    expect(() => synth({ instanceOptions: { amount: 2 }, loadBalancer: { protocol: ListenerProtocol.HTTPS, certificateId: 'cert-1' }, tls: NginxTls.generated() }))
+      .toThrow("QwenApiStack: tls 'generated' is not allowed with loadBalancer.protocol ListenerProtocol.HTTPS");
+  });
+
+  test('a secretDelivery that is not one of the enum is refused naming the prop', () => {
+    expect(() => synth({ secretDelivery: 'plain' as SecretDelivery })).toThrow("QwenApiStack: secretDelivery 'plain' is not allowed: give SecretDelivery.OOS_SECRET_PARAMETER or SecretDelivery.COMMAND_TEXT.");
   });
 });

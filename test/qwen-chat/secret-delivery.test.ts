@@ -4,7 +4,8 @@
  * template passes the spec check. The COMMAND_TEXT control shows the search finds what is there.
  */
 import * as ros from '@alicloud/ros-cdk-core';
-import { QwenChatStack, QwenChatStackProps, SecretDelivery } from '../../lib/qwen-chat/qwen-chat-stack';
+import { QwenChatStack, QwenChatStackProps } from '../../lib/qwen-chat/qwen-chat-stack';
+import { SecretDelivery } from '../../lib/secrets/secret-delivery';
 import { IntrinsicResolver, renderRunCommandScript } from '../../lib/ros/resolver';
 import { expandEmbeddedScripts } from '../../lib/ros/script-encoding';
 import { OosSecretParameter } from '../../lib/secrets/oos-secret-parameter';

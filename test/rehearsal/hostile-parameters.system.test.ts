@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { checkParameterValue, renderRunCommandScript } from '../../lib/ros/resolver';
-import { SecretDelivery } from '../../lib/qwen-chat/qwen-chat-stack';
+import { SecretDelivery } from '../../lib/secrets/secret-delivery';
 import { renderDeployment } from '../../rehearsal/rendered-deployment';
 import { runRehearsal } from '../../rehearsal/rehearsal-runner';
 import { expectRehearsal } from './rendered-artifacts';

@@ -87,3 +87,54 @@ describe('SystemdService with real tools', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('SystemdService user (issue 15), with real useradd, runuser and systemd-analyze', () => {
+  const service = (readable: string[]) => new SystemdService({
+    name: 'qwen-api', description: 'vLLM', execStart: ['/bin/sleep', '1000'], workingDirectory: '/usr/local', sandbox: true,
+    user: { name: 'qwen-api', homeDirectory: '/var/lib/qwen-api/home', readablePaths: readable },
+  });
+
+  test('systemd-analyze verify accepts the unit with User=, Group= and the sandbox directives without a warning', () => {
+    requireTool('systemd-analyze', 'systemd');
+    const dir = tmpDir();
+    const s = service([]);
+    const file = path.join(dir, s.unitName);
+    fs.writeFileSync(file, s.renderUnit());
+    const r = run('systemd-analyze', ['verify', file]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test('the step, run twice in a throwaway namespace (overlaid /etc and /var/lib): a system user and group, home 0750 owned by it, nologin; a directory it cannot read fails the step naming it', () => {
+    requireTool('useradd', 'passwd');
+    requireTool('runuser', 'util-linux');
+    const { NamespaceSandbox } = jest.requireActual('../../rehearsal/namespace-sandbox') as typeof import('../../rehearsal/namespace-sandbox');
+    const sandbox = new NamespaceSandbox();
+    try {
+      const ok = service(['/var/lib/qwen-api/models']).parts[1].renderCommands();
+      const denied = service(['/var/lib/qwen-api/secret']).parts[1].renderCommands();
+      const r = sandbox.runSync([
+        'ds_fail() { echo "FAIL $1"; exit 3; }',
+        'install -d -m 0755 /var/lib/qwen-api/models && install -d -m 0700 /var/lib/qwen-api/secret',
+        ok, ok,
+        'getent passwd qwen-api | cut -d: -f3,6,7; getent group qwen-api | cut -d: -f1',
+        'stat -c "%a %U %G" /var/lib/qwen-api/home',
+        'runuser -u qwen-api -- touch /var/lib/qwen-api/home/cache && echo home-writable',
+        'runuser -u qwen-api -- touch /etc/x 2>/dev/null || echo etc-not-writable',
+        denied,
+      ].join('\n'));
+      const lines = r.stdout.trim().split('\n');
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 3, stderr: '' });
+      const [uid, home, shell] = lines[0].split(':');
+      // a system uid (below UID_MIN of login.defs, 1000 on Debian, CentOS and Ubuntu)
+      expect(Number(uid)).toBeLessThan(1000);
+      expect({ home, shell, rest: lines.slice(1) }).toEqual({
+        home: '/var/lib/qwen-api/home', shell: '/sbin/nologin',
+        rest: ['qwen-api', '750 qwen-api qwen-api', 'home-writable', 'etc-not-writable', 'FAIL qwen-api cannot read /var/lib/qwen-api/secret'],
+      });
+    } finally {
+      sandbox.dispose();
+    }
+    // the host has no such user
+    expect(run('getent', ['passwd', 'qwen-api']).status).toBe(2);
+  });
+});

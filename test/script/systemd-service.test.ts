@@ -128,6 +128,47 @@ describe('SystemdService', () => {
     expect(new SystemdService({ ...BASE, environmentValues: { K: key }, environmentFile: '/etc/app/env' }).renderUnit()).toContain('EnvironmentFile=/etc/app/env\n');
   });
 
+  test('user and sandbox (issue 15): User=/Group=, HOME, ProtectHome; a FILES part makes the user, its home, checks what it reads (exact)', () => {
+    const s = new SystemdService({
+      ...BASE, name: 'qwen-api', workingDirectory: '/usr/local/vllm', environment: { HF_HUB_OFFLINE: '1' }, sandbox: true,
+      user: { name: 'qwen-api', homeDirectory: '/var/lib/qwen-api/home', readablePaths: ['/var/lib/qwen-api/models/Qwen/Qwen3-8B'] },
+    });
+    expect(s.renderUnit()).toContain([
+      'WorkingDirectory=/usr/local/vllm',
+      'User=qwen-api',
+      'Group=qwen-api',
+      'Environment="HF_HUB_OFFLINE=1"',
+      'Environment="HOME=/var/lib/qwen-api/home"',
+      'ExecStart=/usr/local/python3/bin/python3 app.py',
+      'Restart=on-failure',
+      'RestartSec=10',
+      'LimitNOFILE=60000',
+      'TimeoutSec=120',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=full',
+      'ProtectHome=yes',
+      'PrivateTmp=yes',
+      '',
+    ].join('\n'));
+    const part = s.parts[1];
+    expect(part).toBeInstanceOf(ScriptCommands);
+    expect(part.phase).toBe(ScriptPhase.FILES);
+    expect(part.description).toBe('system user qwen-api');
+    expect(part.renderCommands()).toBe([
+      'getent passwd qwen-api >/dev/null || useradd --system --user-group --no-create-home --home-dir /var/lib/qwen-api/home --shell /sbin/nologin qwen-api',
+      'install -d -m 0750 -o qwen-api -g qwen-api /var/lib/qwen-api/home',
+      "runuser -u qwen-api -- test -r /usr/local/vllm -a '(' -f /usr/local/vllm -o -x /usr/local/vllm ')' || ds_fail 'qwen-api cannot read /usr/local/vllm'",
+      "runuser -u qwen-api -- test -r /var/lib/qwen-api/models/Qwen/Qwen3-8B -a '(' -f /var/lib/qwen-api/models/Qwen/Qwen3-8B -o -x /var/lib/qwen-api/models/Qwen/Qwen3-8B ')' || ds_fail 'qwen-api cannot read /var/lib/qwen-api/models/Qwen/Qwen3-8B'",
+    ].join('\n'));
+    expect(part.requiredCommands).toEqual(expect.arrayContaining(['getent', 'useradd', 'install', 'runuser']));
+  });
+
+  test('sandbox without user: no ProtectHome (an app under /root keeps working)', () => {
+    const unit = new SystemdService({ ...BASE, workingDirectory: '/root/Qwen-14B-Chat-Demo', sandbox: true }).renderUnit();
+    expect(unit).toContain('TimeoutSec=120\nNoNewPrivileges=yes\nProtectSystem=full\nPrivateTmp=yes\n\n[Install]');
+    expect(unit).not.toMatch(/ProtectHome|User=/);
+  });
+
   describe('validation', () => {
     test.each([
       ['tongyi.service'], ['a b'], ['a/b'], [''], ["a'b"], ['-h'], ['--help'], ['.hidden'], ['a.b'], ['getty@tty1'], ['../etc'], ['x'.repeat(65)],
@@ -167,6 +208,19 @@ describe('SystemdService', () => {
 
     test.each([[''], ['100% ready'], ['a\nb'], ['back\\slash']])('description %p', (description) => {
       expect(() => new SystemdService({ ...BASE, description })).toThrow(new RegExp(`SystemdService: description '${esc(description)}' is not allowed`));
+    });
+
+    test.each([
+      [{ name: 'Qwen', homeDirectory: '/var/lib/q' }, {}, "SystemdService: user.name 'Qwen' is not allowed: give a system user name of a lowercase letter, then up to 31 lowercase letters, digits, '_' and '-' (not 'root'), such as 'tongyi'."],
+      [{ name: 'root', homeDirectory: '/var/lib/q' }, {}, "SystemdService: user.name 'root' is not allowed"],
+      [{ name: 'q', homeDirectory: 'var/lib/q' }, {}, "SystemdService: user.homeDirectory 'var/lib/q' is not allowed: give an absolute path other than '/'"],
+      [{ name: 'q', homeDirectory: '/var/lib/q', readablePaths: ['/srv/$x'] }, {}, "SystemdService: user.readablePaths[0] '/srv/$x' is not allowed"],
+      [{ name: 'q', homeDirectory: '/home/q' }, { sandbox: true }, "SystemdService: user.homeDirectory '/home/q' is not allowed with sandbox and user: ProtectHome=yes hides /home from the service; put it elsewhere, such as '/var/lib/q'."],
+      [{ name: 'q', homeDirectory: '/var/lib/q' }, { sandbox: true, workingDirectory: '/root/Qwen-14B-Chat-Demo' }, "SystemdService: workingDirectory '/root/Qwen-14B-Chat-Demo' is not allowed with sandbox and user: ProtectHome=yes hides /root"],
+      [{ name: 'q', homeDirectory: '/var/lib/q', readablePaths: ['/root/.cache/modelscope/hub'] }, { sandbox: true }, "SystemdService: user.readablePaths[0] '/root/.cache/modelscope/hub' is not allowed with sandbox and user"],
+      [{ name: 'q', homeDirectory: '/var/lib/q' }, { environment: { HOME: '/x' } }, 'SystemdService: environment HOME is not allowed with user'],
+    ] as const)('user %j with %j is refused naming the prop', (user, more, message) => {
+      expect(() => new SystemdService({ ...BASE, ...more, user })).toThrow(message);
     });
 
     test('empty execStart', () => {
