@@ -37,7 +37,8 @@ export interface BalancedScenario {
   exec(index: number, command: string, args: readonly string[]): SpawnSyncReturns<string>;
   /**
    * A GET through the balancer's listener from client address `127.0.0.<client>` (so source-IP
-   * hashing sees distinct clients), with the credentials if given (curl -K from a 0600 file).
+   * hashing sees distinct clients), with the credentials if given (curl -K from a 0600 file); over TLS
+   * trusting only the instances' certificates when they serve TLS (the TCP listener passes it through).
    */
   request(client: number, urlPath: string, credentials?: { readonly userName: string; readonly password: string }): { status: number; body: string };
   /** A GET of `http://<instance>:<port><urlPath>` from the balancer's side (the health checker's view). */
@@ -118,6 +119,19 @@ export async function runBalancedRehearsal(props: BalancedRehearsalProps): Promi
     const tag = randomBytes(3).toString('hex');
     instances.forEach((inst, i) => linkNamespaces({ pid: lb.pid, address: `10.16.${i + 1}.1` }, { pid: inst.pid, address: inst.address }, `q${tag}${i}`));
     const credentialsFile = path.join(instances[0].workDir, 'balanced.curlrc');
+    // The TCP listener passes each instance's TLS through: a client trusts exactly the certificates the
+    // instances made (read out of their namespaces once they run).
+    let caFile: string | undefined;
+    const pinned = (): string[] => {
+      const certificate = deployment.tlsCertificate;
+      if (certificate === undefined) return [];
+      if (caFile === undefined) {
+        caFile = path.join(instances[0].workDir, 'balanced-ca.pem');
+        fs.writeFileSync(caFile, instances.map((inst) => spawnSync('nsenter', ['-t', String(inst.pid), '-m', '--', 'cat', certificate], { encoding: 'utf8' }).stdout).join(''));
+      }
+      return ['--cacert', caFile];
+    };
+    const scheme = deployment.tlsCertificate === undefined ? 'http' : 'https';
     await props.scenario({
       deployment, listener, balancer: lb, instances,
       exec: (index, command, args) => spawnSync('nsenter', ['-t', String(instances[index].pid), '-m', '-n', '-p', '--',
@@ -130,7 +144,7 @@ export async function runBalancedRehearsal(props: BalancedRehearsalProps): Promi
           fs.writeFileSync(credentialsFile, `user = "${cred}"\n`, { mode: 0o600 });
           args.push('-K', credentialsFile);
         }
-        const r = lb.exec('curl', [...args, `http://127.0.0.1:${listener.listenerPort}${urlPath}`]);
+        const r = lb.exec('curl', [...args, ...pinned(), `${scheme}://127.0.0.1:${listener.listenerPort}${urlPath}`]);
         const cut = r.stdout.lastIndexOf('\n');
         return { status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
       },

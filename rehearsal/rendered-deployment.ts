@@ -50,6 +50,12 @@ export interface RenderedDeployment {
   readonly tlsCertificate?: string;
 }
 
+/**
+ * STAND-IN for a Classic Load Balancer's `IpAddress` attribute (a documentation address, RFC 5737): the
+ * instances' certificates name it when a TCP listener passes their TLS through.
+ */
+export const STAND_IN_LOAD_BALANCER_ADDRESS = '198.51.100.20';
+
 /** The default stand-in CurlCli: a POST to the local signal receiver. */
 export const DEFAULT_CURL_CLI = "curl -sS -X POST -H 'Content-Type: application/json' http://127.0.0.1:8099/signal";
 
@@ -74,7 +80,11 @@ export function renderDeployment(props: RenderDeploymentProps = {}): RenderedDep
     const script = renderRunCommandScript({
       template,
       parameters: props.parameters ?? { Password: 'Rehearsal-Pw-1' },
-      attributes: { [`${handle[0]}.CurlCli`]: props.curlCli ?? DEFAULT_CURL_CLI },
+      attributes: {
+        [`${handle[0]}.CurlCli`]: props.curlCli ?? DEFAULT_CURL_CLI,
+        ...Object.fromEntries(Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'ALIYUN::SLB::LoadBalancer')
+          .map(([id]) => [`${id}.IpAddress`, STAND_IN_LOAD_BALANCER_ADDRESS])),
+      },
     });
     return {
       template,

@@ -76,10 +76,10 @@ describe('QwenChatStack: every preset x instance count x network x access', () =
       expect(lbTypes).toEqual([]);
       expect(ingress).toEqual([['5000/5000', clients]]);
       if (access === 'private') {
-        expect(Object.keys(created.Outputs)).toEqual(['PrivateEndpoint']);
+        expect(Object.keys(created.Outputs)).toEqual(['PrivateEndpoint', 'TlsCertificateFingerprint']);
         expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([false, 0]);
       } else {
-        expect(Object.keys(created.Outputs)).toEqual(['Endpoint', 'PrivateEndpoint']);
+        expect(Object.keys(created.Outputs)).toEqual(['Endpoint', 'PrivateEndpoint', 'TlsCertificateFingerprint']);
         expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([true, 2]);
       }
       expect(JSON.stringify(created.Outputs)).toContain(access === 'private' ? 'PrivateIps' : 'PublicIps');
@@ -90,8 +90,10 @@ describe('QwenChatStack: every preset x instance count x network x access', () =
       expect([group.AllocatePublicIP, group.InternetMaxBandwidthOut]).toEqual([false, 0]);
       expect(created.Resources.Slb.Properties.AddressType).toBe(access === 'private' ? 'intranet' : 'internet');
       expect(created.Resources.SlbListener.Properties).toMatchObject({ Protocol: 'tcp', ListenerPort: 5000, BackendServerPort: 5000, Scheduler: 'sch' });
-      expect(Object.keys(created.Outputs)).toEqual([access === 'private' ? 'PrivateEndpoint' : 'Endpoint']);
-      expect(Object.values<any>(created.Outputs)[0].Value).toEqual({ 'Fn::Sub': ['http://${ServerAddress}:5000', { ServerAddress: { 'Fn::GetAtt': ['Slb', 'IpAddress'] } }] });
+      expect(Object.keys(created.Outputs)).toEqual([access === 'private' ? 'PrivateEndpoint' : 'Endpoint', 'TlsCertificateFingerprint']);
+      // issue 15: the TCP listener passes each instance's TLS through; each certificate also names the balancer's address
+      expect(Object.values<any>(created.Outputs)[0].Value).toEqual({ 'Fn::Sub': ['https://${ServerAddress}:5000', { ServerAddress: { 'Fn::GetAtt': ['Slb', 'IpAddress'] } }] });
+      expect(created.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][1].LoadBalancerAddressBase64).toEqual({ 'Fn::Base64Encode': { 'Fn::GetAtt': ['Slb', 'IpAddress'] } });
     }
   });
 });

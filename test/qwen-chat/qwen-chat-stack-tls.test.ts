@@ -3,6 +3,7 @@ import * as ros from '@alicloud/ros-cdk-core';
 import { QwenChatStack, QwenChatStackProps } from '../../lib/qwen-chat/qwen-chat-stack';
 import { IntrinsicResolver } from '../../lib/ros/resolver';
 import { lintTemplate } from '../../lib/rules/rule-pack';
+import { ListenerProtocol } from '../../lib/loadbalancer/classic-load-balancer';
 import { NginxTls } from '../../lib/script/nginx-tls';
 import { NginxBasicAuth } from '../../lib/script/nginx-basic-auth';
 import { ScriptValue } from '../../lib/script/script-value';
@@ -67,5 +68,33 @@ describe('QwenChatStack over TLS', () => {
       tls: NginxTls.generated(),
       proxy: { provideProxy: () => ({ listenPort: 5000, parts: [] }) },
     })).toThrow(/QwenChatStack: tls is not allowed with proxy/);
+  });
+});
+
+describe('QwenChatStack over TLS behind a load balancer (issue 16)', () => {
+  test('a TCP listener passes the instances\' TLS through: https endpoint, each certificate also names the balancer\'s address', () => {
+    const { stack, template } = build({ instanceOptions: { amount: 2 } });
+    expect(template.Resources.SlbListener.Properties.Protocol).toBe('tcp');
+    expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('https://${ServerAddress}:5000');
+    expect(template.Outputs.TlsCertificateFingerprint.Value['Fn::Jq'][0]).toBe('All');
+    expect(stack.script.render().readable).toContain('ds_tls_gen /etc/nginx/tls/5000 825 "${load_balancer_address}"');
+    expect(template.Resources.InstanceRunCommand.Properties.CommandContent['Fn::Sub'][1].LoadBalancerAddressBase64)
+      .toEqual({ 'Fn::Base64Encode': { 'Fn::GetAtt': ['Slb', 'IpAddress'] } });
+    expect(lintTemplate(template).findings).toEqual([]);
+  });
+
+  test('an HTTPS listener ends TLS: the instances serve plain HTTP inside the VPC, no fingerprint output, the rule passes without a suppression', () => {
+    const { stack, template } = build({ instanceOptions: { amount: 2 }, loadBalancer: { protocol: ListenerProtocol.HTTPS, certificateId: 'cert-1' } });
+    expect((stack.proxy as NginxBasicAuth).tls.mode).toBe('plain-http');
+    expect(stack.script.render().readable).toContain('    listen 5000;\n');
+    expect(template.Outputs.Endpoint.Value['Fn::Sub'][0]).toBe('https://${ServerAddress}:5000');
+    expect(template.Outputs.TlsCertificateFingerprint).toBeUndefined();
+    expect(template.Metadata['ros-cdk-qwen-chat']?.suppressions ?? []).toEqual([]);
+    expect(lintTemplate(template).findings).toEqual([]);
+  });
+
+  test('an HTTPS listener with an instance certificate is refused naming both props', () => {
+    expect(() => build({ instanceOptions: { amount: 2 }, loadBalancer: { protocol: ListenerProtocol.HTTPS, certificateId: 'cert-1' }, tls: NginxTls.generated() }))
+      .toThrow("QwenChatStack: tls 'generated' is not allowed with loadBalancer.protocol ListenerProtocol.HTTPS: the balancer ends TLS and speaks plain HTTP to the instances. Leave tls out, or use ListenerProtocol.TCP to pass the instances' own TLS through.");
   });
 });

@@ -74,7 +74,9 @@ export function nginxServers(text: string): NginxServer[] {
     let credentials: string | undefined;
     const basic = /(?:^|[\s;{}])auth_basic\s+([^;]*);/.exec(body);
     if (basic && basic[1].trim() !== 'off') credentials = 'auth_basic';
-    else if (/(?:^|[\s;{}])auth_request\s+(?!off\s*;)/.test(body)) credentials = 'auth_request';
+    // An auth subrequest that drops the client's Authorization and Cookie headers checks nothing the client
+    // sends (a health probe of the app, as NginxHealthEndpoint writes): no credentials.
+    else if (/(?:^|[\s;{}])auth_request\s+(?!off\s*;)/.test(body) && !(/proxy_set_header\s+Authorization\s+""\s*;/.test(body) && /proxy_set_header\s+Cookie\s+""\s*;/.test(body))) credentials = 'auth_request';
     else if (/\$http_authorization|Bearer/.test(body)) credentials = 'Authorization header';
     out.push({ start, listens, credentials, text: body });
   }

@@ -35,6 +35,13 @@ describe('credentials-over-plain-http', () => {
     expect(check(withListener('tcp', 'intranet'))).toEqual([]);
   });
 
+  test('an auth subrequest that drops the client\'s Authorization and Cookie asks for no credentials (the health endpoint); one that keeps them does', () => {
+    const site = (drop: string) => `server {\n  listen 8008;\n  location = /healthz { auth_request /.probe; }\n  location = /.probe { internal; proxy_pass http://127.0.0.1:7860/;${drop} }\n}\n`;
+    expect(nginxServers(site(' proxy_set_header Authorization ""; proxy_set_header Cookie "";'))[0].credentials).toBeUndefined();
+    expect(nginxServers(site(' proxy_set_header Authorization "";'))[0].credentials).toBe('auth_request');
+    expect(nginxServers(site(''))[0].credentials).toBe('auth_request');
+  });
+
   test.each([
     ['listen 5000;', { port: 5000, tls: false, address: undefined }],
     ['listen 5000 ssl http2;', { port: 5000, tls: true, address: undefined }],
