@@ -35,6 +35,12 @@ export interface RehearsalProps {
    */
   readonly appDirectory?: string;
   /**
+   * The file name the stand-in app is written under in `appDirectory` (the unit's entrypoint, such as
+   * `web_demo.py`; the stand-in ignores the demo's arguments and listens where GRADIO_SERVER_PORT says).
+   * @default 'app.py'
+   */
+  readonly appEntrypoint?: string;
+  /**
    * The python the unit's ExecStart names; a symlink to this machine's python3 is put there.
    * @default '/usr/local/python3/bin/python3'
    */
@@ -289,7 +295,7 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       `ln -sf ${q(realPython)} ${q(python)}`,
       `mkdir -p ${q(path.dirname(openssl))}`,
       `ln -sf /usr/bin/openssl ${q(openssl)}`,
-      app === AppStandIn.NONE ? ':' : `cp ${q(standInPath(app, dir))} ${q(`${appDir}/app.py`)}`,
+      app === AppStandIn.NONE ? ':' : `cp ${q(standInPath(app, dir))} ${q(`${appDir}/${props.appEntrypoint ?? 'app.py'}`)}`,
       ...(props.appLeaksSecret ? ['touch /run/rehearsal-app-leak'] : []),
       ...(props.appLoadSeconds !== undefined ? [`echo ${Number(props.appLoadSeconds)} > /run/rehearsal-app-load-seconds`] : []),
       ...(props.occupyPorts ?? []).map((port) => `${q(realPython)} -c ${q(`import socket,time;s=socket.socket();s.bind(('0.0.0.0',${Number(port)}));s.listen(1);time.sleep(3600)`)} &`),

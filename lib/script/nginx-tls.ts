@@ -221,7 +221,7 @@ export class NginxTls {
     const crt = this.certificatePath(port);
     const key = this.keyPath(port);
     const description = this.mode === TlsMode.GENERATED
-      ? `make the TLS certificate for port ${port} (ECDSA P-256 for the instance addresses)`
+      ? `make the TLS certificate for port ${port}`
       : `install the given TLS certificate for port ${port}`;
     const commands = this.mode === TlsMode.GENERATED
       ? [`ds_tls_gen ${TLS_DIRECTORY}/${port} ${this.days}${this.extraNames.map((v) => ` ${v.quoted}`).join('')}`]
@@ -232,7 +232,9 @@ export class NginxTls {
       budgetSeconds: 60,
       values: this.values,
       requiredCommands: ['openssl', 'sed', ...(this.mode === TlsMode.GENERATED ? ['curl', 'hostname', 'sort', 'tr'] : ['mktemp'])],
-      renderFunctions: () => this.mode === TlsMode.GENERATED ? renderTlsGenerateFunction() : renderTlsFingerprintFunction(),
+      renderFunctions: () => this.mode === TlsMode.GENERATED
+        ? [renderTlsGenerateFunction(), ...(this.extraNames.length > 0 ? [renderTlsNamesFunction()] : [])].join('\n\n')
+        : renderTlsFingerprintFunction(),
       renderCommands: () => [...commands, `ds_tls_fp ${crt}`].join('\n'),
     }];
   }
@@ -302,11 +304,30 @@ export function renderTlsFingerprintFunction(): string {
 }
 
 /**
+ * `ds_tls_names NAME...`, called by `ds_tls_gen` (bash's dynamic scope: it appends to the caller's `s`):
+ * each NAME as `IP:` (IPv4) or `DNS:` (a DNS name), anything else fails the step. Rendered only for a site
+ * with `extraSubjectAltNames`, so a stock script does not carry it; without it, names given to `ds_tls_gen`
+ * fail the step (command not found under `set -e`).
+ */
+export function renderTlsNamesFunction(): string {
+  return [
+    'ds_tls_names() {',
+    '  local n',
+    '  for n in "$@"; do',
+    '    if [[ $n =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}$ ]]; then s=$s,IP:$n',
+    '    elif [[ $n =~ ^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$ ]]; then s=$s,DNS:$n',
+    "    else ds_fail 'a TLS name is no IPv4 address or DNS name'; fi",
+    '  done',
+    '}',
+  ].join('\n');
+}
+
+/**
  * `ds_tls_gen FILE DAYS [NAME...]`: a self-signed ECDSA P-256 certificate `FILE.crt` with key `FILE.key`
  * (mode 0600, never leaves the instance), whose subject alternative names are the instance's IPv4
  * addresses (metadata service private-ipv4 and public-ipv4, with a hardened-mode token when it gives
  * one; `hostname -I` too),
- * 127.0.0.1 and the NAMEs (IPv4 or DNS, checked). A certificate already there for the same names and
+ * 127.0.0.1 and the NAMEs (IPv4 or DNS, checked by `ds_tls_names`). A certificate already there for the same names and
  * valid for 30 more days is kept, so an update of the stack does not change the fingerprint users
  * pinned. The extensions come from a config file (OpenSSL 1.0.2 has no `-addext`).
  */
@@ -315,26 +336,24 @@ export function renderTlsGenerateFunction(): string {
     renderTlsFingerprintFunction(),
     '',
     'ds_tls_gen() {',
-    '  local f=$1 d=$2 m=http://100.100.100.200/latest t n a s=\'\' c=\'\'',
+    '  local f=$1 d=$2 m=http://100.100.100.200/latest t n s=IP:127.0.0.1',
     '  shift 2',
-    "  t=$(curl -sf -X PUT --connect-timeout 1 -m 2 -H 'X-aliyun-ecs-metadata-token-ttl-seconds: 60' $m/api/token) || t=''",
-    '  for n in $({ for a in private-ipv4 public-ipv4; do curl -sf --connect-timeout 1 -m 2 ${t:+-H "X-aliyun-ecs-metadata-token: $t"} $m/meta-data/$a; echo; done',
-    "    hostname -I; echo 127.0.0.1; } | tr ' ' '\\n' | sort -u); do",
-    '    [[ $n =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}$ && ! $n =~ ^127\\. || $n = 127.0.0.1 ]] && s=$s${s:+,}IP:$n c=${c:-$n}',
+    // -m 2: the metadata service answers at once on ECS; elsewhere nothing waits long
+    "  t=$(curl -sf -X PUT -m 2 -H 'X-aliyun-ecs-metadata-token-ttl-seconds: 60' $m/api/token) || t=''",
+    '  for n in $({ for a in private-ipv4 public-ipv4; do curl -sf -m 2 ${t:+-H "X-aliyun-ecs-metadata-token: $t"} $m/meta-data/$a; echo; done',
+    "    hostname -I; } | tr ' ' '\\n' | sort -u); do",
+    '    [[ $n =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}$ && ! $n =~ ^127\\. ]] && s=$s,IP:$n',
     '  done',
-    '  for n in "$@"; do',
-    '    if [[ $n =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}$ ]]; then s=$s,IP:$n',
-    '    elif [[ $n =~ ^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$ ]]; then s=$s,DNS:$n',
-    "    else ds_fail 'a TLS name is no IPv4 address or DNS name'; fi",
-    '  done',
+    '  [ $# -eq 0 ] || ds_tls_names "$@"',
     '  if [ "$(cat "$f.names" 2>/dev/null)" = "$s" ] && [ -s "$f.key" ] && openssl x509 -in "$f.crt" -noout -checkend 2592000 >/dev/null 2>&1; then',
     '    ds_log "$f.crt kept"; return 0',
     '  fi',
     '  install -d -m 0755 "${f%/*}"',
-    '  if ! (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$f.key.ds-tmp") ||',
-    "    ! openssl req -new -x509 -sha256 -days \"$d\" -key \"$f.key.ds-tmp\" -out \"$f.crt.ds-tmp\" -config <(printf '[req]\\ndistinguished_name=n\\nx509_extensions=x\\nprompt=no\\n[n]\\nCN=%s\\n[x]\\nsubjectAltName=%s\\nbasicConstraints=critical,CA:FALSE\\nextendedKeyUsage=serverAuth\\n' \"$c\" \"$s\"); then",
-    "    ds_fail 'openssl could not make the TLS key and certificate'; fi",
-    '  chmod 0644 "$f.crt.ds-tmp"; mv -f "$f.key.ds-tmp" "$f.key"; mv -f "$f.crt.ds-tmp" "$f.crt"; printf \'%s\\n\' "$s" > "$f.names"',
+    // new key and certificate beside the old ones (.k, .c), moved in place only when both are made
+    '  (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$f.k" &&',
+    "    openssl req -new -x509 -sha256 -days \"$d\" -key \"$f.k\" -out \"$f.c\" -config <(printf '[req]\\ndistinguished_name=n\\nx509_extensions=x\\nprompt=no\\n[n]\\nCN=%s\\n[x]\\nsubjectAltName=%s\\nbasicConstraints=critical,CA:FALSE\\nextendedKeyUsage=serverAuth\\n' \"$HOSTNAME\" \"$s\")) ||",
+    "    ds_fail 'openssl could not make the TLS key and certificate'",
+    '  chmod 644 "$f.c"; mv -f "$f.k" "$f.key"; mv -f "$f.c" "$f.crt"; printf \'%s\\n\' "$s" > "$f.names"',
     '  ds_log "$f.crt made for $s"',
     '}',
   ].join('\n');

@@ -18,7 +18,7 @@ const STOCK_STEPS = [
   'write /etc/systemd/system/tongyi.service',
   'write /etc/nginx/conf.d/5000.conf',
   'write /etc/nginx/password (htpasswd)',
-  'make the TLS certificate for port 5000 (ECDSA P-256 for the instance addresses)',
+  'make the TLS certificate for port 5000',
   'start tongyi.service',
   'start nginx on port 5000',
   'the app answers on 127.0.0.1:7860',

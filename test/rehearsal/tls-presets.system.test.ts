@@ -20,6 +20,7 @@ describe.each(QWEN_CHAT_PRESETS.map((p) => [p.stackName, p] as const))('%s with 
       script: d.script,
       // the stand-in app goes where this preset's unit runs it
       appDirectory: preset.model.app.directory,
+      appEntrypoint: preset.model.app.entrypoint,
       probe: { port: d.listenPort, userName: 'admin', password: PASSWORD, tlsCertificate: d.tlsCertificate },
       collectFiles: [`/etc/nginx/tls/${d.listenPort}.key`],
       secrets: [PASSWORD],

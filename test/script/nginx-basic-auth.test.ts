@@ -113,7 +113,7 @@ describe('NginxBasicAuth', () => {
     const n = new NginxBasicAuth({ ...BASE, proxyCheckTimeoutSeconds: 30 });
     const [site, htpasswd, certificate, start, refuse, serve] = n.parts;
     expect(n.parts).toHaveLength(6);
-    expect(certificate.description).toBe('make the TLS certificate for port 5000 (ECDSA P-256 for the instance addresses)');
+    expect(certificate.description).toBe('make the TLS certificate for port 5000');
     expect(site).toBeInstanceOf(ScriptFile);
     expect((site as ScriptFile).path).toBe('/etc/nginx/conf.d/5000.conf');
     expect((site as ScriptFile).content).toBe(DEFAULT_SITE);

@@ -8,7 +8,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { NginxBasicAuth } from '../../lib/script/nginx-basic-auth';
 import { NginxRateLimit } from '../../lib/script/nginx-rate-limit';
-import { renderTlsGenerateFunction } from '../../lib/script/nginx-tls';
+import { renderTlsGenerateFunction, renderTlsNamesFunction } from '../../lib/script/nginx-tls';
 import { ScriptValue } from '../../lib/script/script-value';
 import { renderProbeFunction } from '../../lib/script/health-check';
 import { requireTool, run, tmpDir } from './script-test-support';
@@ -85,7 +85,7 @@ beforeAll(async () => {
     'set -euo pipefail',
     'ds_log() { echo "LOG $*"; }',
     'ds_fail() { echo "FAIL $1"; exit 3; }',
-    renderTlsGenerateFunction(),
+    renderTlsGenerateFunction(), renderTlsNamesFunction(),
     `ds_tls_gen ${certBase} 60 chat.example.test 203.0.113.7`,
     `ds_tls_fp ${certBase}.crt`,
     'echo "DATA=$ds_signal_data"',
@@ -209,16 +209,27 @@ describe('the TLS site in real nginx', () => {
     const certBase = served.certificate.replace(/\.crt$/, '');
     const r = run('bash', ['-c', [
       'set -euo pipefail', 'ds_log() { echo "LOG $*"; }', 'ds_fail() { echo "FAIL $1"; exit 3; }',
-      renderTlsGenerateFunction(), `ds_tls_gen ${certBase} 60 chat.example.test 203.0.113.7`, `ds_tls_fp ${certBase}.crt`, 'echo "DATA=$ds_signal_data"',
+      renderTlsGenerateFunction(), renderTlsNamesFunction(), `ds_tls_gen ${certBase} 60 chat.example.test 203.0.113.7`, `ds_tls_fp ${certBase}.crt`, 'echo "DATA=$ds_signal_data"',
     ].join('\n')]);
     expect(r.stdout).toContain(`LOG ${certBase}.crt kept`);
     expect(r.stdout).toContain(`DATA=${served.fingerprint}`);
   });
 
+  test('names given without ds_tls_names (a script whose sites have no extra names) fail the step, not dropped silently', () => {
+    const r = run('bash', ['-c', [
+      'set -euo pipefail', 'ds_log() { :; }', 'ds_fail() { echo "FAIL $1"; exit 3; }',
+      renderTlsGenerateFunction(), `ds_tls_gen ${served.dir}/nonames 30 chat.example.test`, 'echo "not reached"',
+    ].join('\n')]);
+    expect(r.status).toBe(127);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('ds_tls_names: command not found');
+    expect(fs.existsSync(`${served.dir}/nonames.crt`)).toBe(false);
+  });
+
   test('a name that is neither an IPv4 address nor a DNS name fails the step', () => {
     const r = run('bash', ['-c', [
       'set -euo pipefail', 'ds_log() { :; }', 'ds_fail() { echo "FAIL $1"; exit 3; }',
-      renderTlsGenerateFunction(), `ds_tls_gen ${served.dir}/bad 30 'a b;$(id)'`,
+      renderTlsGenerateFunction(), renderTlsNamesFunction(), `ds_tls_gen ${served.dir}/bad 30 'a b;$(id)'`,
     ].join('\n')]);
     expect({ status: r.status, out: r.stdout }).toEqual({ status: 3, out: 'FAIL a TLS name is no IPv4 address or DNS name\n' });
     expect(fs.existsSync(`${served.dir}/bad.crt`)).toBe(false);
