@@ -2,12 +2,14 @@ import { AddressType } from '../../lib/loadbalancer/classic-load-balancer';
 import { ServiceLoadBalancer } from '../../lib/loadbalancer/service-load-balancer';
 import { QwenChatStack } from '../../lib/qwen-chat/qwen-chat-stack';
 import { ScriptedScalingGroup } from '../../lib/scaling/scripted-scaling-group';
+import { SecretDelivery } from '../../lib/secrets/secret-delivery';
 import { newApp } from '../script/script-test-support';
 
 /** A chat stack with, beside its own RunCommand deployment, a scaling group running the same parts from user data. */
 export function chatStackWithScalingGroup(minSize = 2, maxSize = 4) {
   const app = newApp();
-  const stack = new QwenChatStack(app, 'QwenChat', { instanceOptions: { amount: 2 } });
+  // User data is no Cloud Assistant command: no {{oos-secret:...}} there, so the Password takes the base64 path.
+  const stack = new QwenChatStack(app, 'QwenChat', { instanceOptions: { amount: 2 }, secretDelivery: SecretDelivery.COMMAND_TEXT });
   const balancer = new ServiceLoadBalancer(stack, 'EssBalancer', {
     network: stack.network, port: 5000, addressType: AddressType.INTERNET, logicalIdPrefix: 'Ess',
   });
