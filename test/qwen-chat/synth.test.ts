@@ -74,7 +74,8 @@ describe('synthesizeQwenChat (npm run synth)', () => {
       const readable = fs.readFileSync(path.join(first.dir, 'out', 'templates', p.templateFile.replace('.template.yaml', '.deploy-script.sh')), 'utf8');
       expect(readable).toBe(expandEmbeddedScripts(body.replace(/\$\{!/g, '${')));
       // and its size is reported
-      expect(first.result.scriptSizes[p.stackName].leftBytes).toBeGreaterThanOrEqual(6144);
+      // the bound of test/script/deploy-script-size.test.ts
+      expect(first.result.scriptSizes[p.stackName].leftBytes).toBeGreaterThanOrEqual(5888);
     });
   });
 });
