@@ -38,7 +38,8 @@ export async function runGradioBrowserScenario(only?: string): Promise<number> {
     try {
       console.log(`  app listening after ${s.appStartMs} ms`);
       s.serveSite(site);
-      await s.openBrowser();
+      // The rendered site is TLS (issue 15): the browser trusts only the certificate the script made (pinned).
+      await s.openBrowser({ trustedCertificatesPem: site.certificatePem === undefined ? [] : [site.certificatePem] });
       const none = await s.load();
       check('no credentials: 401', none.status === 401, `HTTP ${none.status}`);
       const o = await s.chat({ credentials, screenshotPath: path.join(SCREENSHOT_DIR, `gradio-${version}-chat.png`) });
