@@ -1,10 +1,11 @@
 import { isSafeAbsolutePath, shellQuote } from './private/shell';
-import { IScriptPart, ScriptPhase } from './deploy-script';
+import { IScriptPart } from './deploy-script';
 import { HealthCheck } from './health-check';
 import { NginxRateLimit } from './nginx-rate-limit';
 import { NginxTls } from './nginx-tls';
 import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
+import { NginxSiteStart } from './nginx-site-start';
 import { IServiceProxy } from './service-proxy';
 
 /**
@@ -164,21 +165,8 @@ export class NginxApiKey implements IServiceProxy {
         ],
       }),
       ...this.tls.parts(this.listenPort),
-      new ScriptCommands({
-        description: `start nginx on port ${this.listenPort}`,
-        phase: ScriptPhase.SERVICES,
-        budgetSeconds: 90,
-        requiredCommands: ['nginx', 'systemctl'],
-        commands: [
-          '# SELinux (when enforcing) refuses nginx connections to the upstream unless this is set.',
-          'if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then',
-          '  setsebool -P httpd_can_network_connect 1',
-          'fi',
-          "nginx -t || ds_fail 'nginx -t rejected the configuration'",
-          'systemctl enable nginx',
-          'systemctl restart nginx',
-        ],
-      }),
+      // SELinux labels and the site-included check: lib/script/nginx-site-start.ts.
+      new NginxSiteStart({ listenPort: this.listenPort, sitePath: this.sitePath, otherFiles: [this.keyMapPath, ...this.tls.files(this.listenPort)] }),
       new HealthCheck({
         description: `nginx on port ${this.listenPort} refuses a request without the API key`,
         url: local,

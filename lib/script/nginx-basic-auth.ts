@@ -1,10 +1,11 @@
 import { isSafeAbsolutePath, shellWord } from './private/shell';
-import { IScriptPart, ScriptPhase } from './deploy-script';
+import { IScriptPart } from './deploy-script';
 import { HealthCheck } from './health-check';
 import { NginxRateLimit } from './nginx-rate-limit';
 import { NginxTls } from './nginx-tls';
 import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
+import { NginxSiteStart } from './nginx-site-start';
 
 /**
  * How the password is hashed in the htpasswd file. nginx checks `$apr1$` hashes itself and every
@@ -201,19 +202,8 @@ export class NginxBasicAuth {
         ],
       }),
       ...this.tls.parts(this.listenPort),
-      new ScriptCommands({
-        description: `start nginx on port ${this.listenPort}`,
-        phase: ScriptPhase.SERVICES,
-        budgetSeconds: 90,
-        requiredCommands: ['nginx', 'systemctl'],
-        // SELinux (when enforcing) refuses nginx connections to the upstream unless httpd_can_network_connect is set.
-        commands: [
-          '! selinuxenabled 2>/dev/null || setsebool -P httpd_can_network_connect 1',
-          "nginx -t || ds_fail 'nginx -t rejected the configuration'",
-          'systemctl enable nginx',
-          'systemctl restart nginx',
-        ],
-      }),
+      // SELinux labels, the site-included check and the workers' group: lib/script/nginx-site-start.ts.
+      new NginxSiteStart({ listenPort: this.listenPort, sitePath: this.sitePath, workerReadableFiles: [this.htpasswdPath], otherFiles: this.tls.files(this.listenPort) }),
       new HealthCheck({
         description: `nginx on port ${this.listenPort} answers 401 without credentials`,
         url: local,

@@ -177,6 +177,11 @@ export class NginxTls {
     return `${TLS_DIRECTORY}/${port}.key`;
   }
 
+  /** The files nginx reads for the site on `port` (certificate and key; none for plain HTTP). */
+  public files(port: number): string[] {
+    return this.enabled ? [this.certificatePath(port), this.keyPath(port)] : [];
+  }
+
   /**
    * The lines a `server` block starts with: `listen`, and with TLS the certificate, TLS 1.2/1.3 only,
    * the ciphers, a session cache, and a redirect of plain HTTP on the TLS port to https on the same

@@ -10,11 +10,12 @@ import { newApp, synthTemplate } from './script-test-support';
  * (Int4 8184), then the signal's per-instance id (8312; Int4 8364) and the pre-flight's per-GPU floor (8456; Int4
  * 8508). Issue 15's TLS by default (the certificate step, the TLS site, the pinned checks, the rate limit) and the
  * secret's reference cost about 1.9 KB more: 10384 bytes used and 6000 left (Int4). Issue 11's 6 KB of room no
- * longer holds; the bounds below are the measured figures with a little headroom (at most 10496 used, at least
- * 5888 left), and a user's 4 KB step still fits (the test after).
+ * longer holds. Issue 13 item 5's OS-facing nginx start step (SELinux port and file labels, the site-included
+ * check, the workers' group from nginx -T) costs about 810 bytes more: 11192 bytes used and 5192 left (Int4). The
+ * bounds below are the measured figures with a little headroom, and a user's 4 KB step still fits (the test after).
  */
-const STOCK_SCRIPT_MAX_USED_BYTES = 10496;
-const STOCK_SCRIPT_MIN_LEFT_BYTES = 5888;
+const STOCK_SCRIPT_MAX_USED_BYTES = 11264;
+const STOCK_SCRIPT_MIN_LEFT_BYTES = 5120;
 
 describe('deploy script size of every preset', () => {
   test.each(QWEN_CHAT_PRESETS.map((p) => [p.stackName, p] as const))(`%s: at most ${STOCK_SCRIPT_MAX_USED_BYTES} bytes used, at least ${STOCK_SCRIPT_MIN_LEFT_BYTES} left`, (_name, preset) => {

@@ -2,6 +2,7 @@ import { ScriptPhase } from '../../lib/script/deploy-script';
 import { HealthCheck } from '../../lib/script/health-check';
 import { NginxBasicAuth, NginxBasicAuthProps, PasswordHash } from '../../lib/script/nginx-basic-auth';
 import { ScriptCommands, ScriptFile } from '../../lib/script/script-file';
+import { NginxSiteStart } from '../../lib/script/nginx-site-start';
 import { ScriptValue } from '../../lib/script/script-value';
 import { esc } from './script-test-support';
 
@@ -136,12 +137,10 @@ describe('NginxBasicAuth', () => {
     expect(start.phase).toBe(ScriptPhase.SERVICES);
     expect(start.budgetSeconds).toBe(90);
     expect(start.description).toBe('start nginx on port 5000');
-    expect(start.renderCommands()).toBe([
-      '! selinuxenabled 2>/dev/null || setsebool -P httpd_can_network_connect 1',
-      "nginx -t || ds_fail 'nginx -t rejected the configuration'",
-      'systemctl enable nginx',
-      'systemctl restart nginx',
-    ].join('\n'));
+    // The OS-facing start step (SELinux, site included, workers' group): test/script/nginx-site-start.test.ts.
+    expect(start).toBeInstanceOf(NginxSiteStart);
+    expect(start.requiredCommands).toEqual(['nginx', 'systemctl']);
+    expect(start).toMatchObject({ listenPort: 5000, sitePath: '/etc/nginx/conf.d/5000.conf', workerReadableFiles: ['/etc/nginx/password'], otherFiles: [] });
 
     expect(refuse).toBeInstanceOf(HealthCheck);
     expect((refuse as HealthCheck).url).toBe('https://127.0.0.1:5000/');
