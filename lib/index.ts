@@ -30,6 +30,9 @@ export type { NginxBasicAuthProps } from './script/nginx-basic-auth';
 export type { IServiceProxy } from './script/service-proxy';
 export { API_KEY_PATTERN, NginxApiKey } from './script/nginx-api-key';
 export type { NginxApiKeyProps } from './script/nginx-api-key';
+// The nginx start step of a custom IServiceProxy: SELinux port and labels, the site-included check, the workers' group.
+export { NginxSiteStart } from './script/nginx-site-start';
+export type { NginxSiteStartProps } from './script/nginx-site-start';
 export { DeployScriptRunCommand } from './script/deploy-script-run-command';
 export type { ContentSize, DeployScriptRunCommandProps } from './script/deploy-script-run-command';
 

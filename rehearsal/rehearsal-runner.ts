@@ -63,6 +63,12 @@ export interface RehearsalProps {
    */
   readonly systemdVersion?: '219' | 'current';
   /**
+   * An instance with SELinux enforcing: stand-ins for selinuxenabled, setsebool, semanage (`port` only, starting
+   * from the RHEL policy's port types) and restorecon are put on PATH (rehearsal/stand-ins).
+   * @default false (no SELinux tools, like this machine)
+   */
+  readonly selinuxEnforcing?: boolean;
+  /**
    * The CRASHING app prints a secret-looking token and password before its traceback.
    * @default false
    */
@@ -208,6 +214,8 @@ export interface RehearsalResult {
   readonly scriptCopy: string;
   /** Every call of the systemctl stand-in. */
   readonly systemctlCalls: readonly string[];
+  /** Every call of the SELinux stand-ins (`selinuxEnforcing`). */
+  readonly selinuxCalls: readonly string[];
   /** The stand-in journal of each unit the systemctl stand-in ran (`tongyi.service` -> lines). */
   readonly journal: Readonly<Record<string, readonly JournalEntry[]>>;
   /** HTTP statuses through nginx after the script (when `probe` was given). */
@@ -242,6 +250,7 @@ export const STAND_IN_NOTICE = [
   '  STAND-IN systemctl (no systemd here): runs the unit\'s ExecStart with its Environment(File) under a supervisor that applies Restart=/RestartSec=,',
   '    answers `show -p` (systemd 219: no NRestarts, unless told \'current\') and starts/reloads nginx. STAND-IN journalctl reads what the supervisor recorded.',
   '  STAND-IN nvidia-smi (no GPU here): reports the GPUs the scenario gives (or fails, or is missing).',
+  '  STAND-IN selinuxenabled, setsebool, semanage, restorecon (no SELinux here), when the scenario has SELinux enforcing.',
   '  STAND-IN CurlCli endpoint: a local HTTP receiver on 127.0.0.1 that records the signal (and may lose its reply).',
   '  STAND-IN ECS metadata service: 100.100.100.200:80 in a network namespace linked to the sandbox, answering the instance id the scenario gives.',
   '  STAND-IN app (no model/GPU here): a small python3 http server at the app path; python3 at the unit\'s path is a symlink to this machine\'s.',
@@ -273,6 +282,8 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       REHEARSAL_SYSTEMCTL_LOG: '/run/rehearsal-systemctl.log',
       REHEARSAL_SYSTEMD_VERSION: props.systemdVersion ?? '219',
       REHEARSAL_GPUS: gpus,
+      REHEARSAL_SELINUX: props.selinuxEnforcing ? 'enforcing' : 'disabled',
+      REHEARSAL_SELINUX_LOG: '/run/rehearsal-selinux.log',
     },
   });
   const progress = props.onProgress ?? (() => undefined);
@@ -283,7 +294,8 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
     fs.mkdirSync(out);
     fs.mkdirSync(path.join(w, 'extra'));
     fs.mkdirSync(path.join(out, 'files'));
-    for (const tool of ['systemctl', 'journalctl', ...(gpus === 'missing' ? [] : ['nvidia-smi'])]) {
+    const selinuxTools = props.selinuxEnforcing ? ['selinuxenabled', 'setsebool', 'semanage', 'restorecon'] : [];
+    for (const tool of ['systemctl', 'journalctl', ...(gpus === 'missing' ? [] : ['nvidia-smi']), ...selinuxTools]) {
       fs.copyFileSync(standInPath(tool, dir), path.join(w, 'bin', tool));
       fs.chmodSync(path.join(w, 'bin', tool), 0o755);
     }
@@ -331,6 +343,7 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       `echo $? > ${q(path.join(out, 'exit'))}`,
       `date +%s%3N > ${q(path.join(out, 'end'))}`,
       `cp /run/rehearsal-systemctl.log ${q(path.join(out, 'systemctl.log'))} 2>/dev/null`,
+      `cp /run/rehearsal-selinux.log ${q(path.join(out, 'selinux.log'))} 2>/dev/null`,
       `cp ${q(logFile)} ${q(path.join(out, 'deploy.log'))} 2>/dev/null`,
       `cp ${q(logFile.replace(/\.log$/, '') + '.sh')} ${q(path.join(out, 'script-copy.sh'))} 2>/dev/null`,
       `cp -r /run/rehearsal-journal ${q(path.join(out, 'journal'))} 2>/dev/null`,
@@ -447,6 +460,7 @@ export async function runRehearsal(props: RehearsalProps): Promise<RehearsalResu
       output: read('script.out'),
       deployLog: read('deploy.log'),
       systemctlCalls: read('systemctl.log').split('\n').filter((l) => l !== ''),
+      selinuxCalls: read('selinux.log').split('\n').filter((l) => l !== ''),
       probe: props.probe === undefined ? undefined : {
         noCredentials: read('probe-none'), wrongPassword: read('probe-wrong'), withCredentials: read('probe-creds'), body: read('probe-body'),
         tls: props.probe.tlsCertificate === undefined ? undefined : {

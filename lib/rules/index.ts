@@ -23,3 +23,4 @@ export * from './checks/output-description-mismatch';
 export * from './checks/insecure-download';
 export * from './checks/unpinned-pip-install';
 export * from './checks/pipe-to-shell';
+export * from './checks/bash-feature-too-new';

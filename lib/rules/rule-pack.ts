@@ -1,4 +1,5 @@
 // The rule pack: every rule of lib/rules/checks, in output order, bound to the engine.
+import { bashFeatureTooNew } from './checks/bash-feature-too-new';
 import { credentialsOverPlainHttp } from './checks/credentials-over-plain-http';
 import { duplicateSecurityGroupRule } from './checks/duplicate-security-group-rule';
 import { insecureDownload } from './checks/insecure-download';
@@ -34,6 +35,7 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
   insecureDownload,
   unpinnedPipInstall,
   pipeToShell,
+  bashFeatureTooNew,
 ];
 
 /** Options of `lintTemplate`. */

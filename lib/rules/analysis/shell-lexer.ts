@@ -40,6 +40,8 @@ export interface ShellWord {
   readonly directPlaceholders: number[];
   /** Ids of the command substitutions (`$(...)`, backquotes) written directly in the word. */
   readonly substitutions: number[];
+  /** The text inside each `${...}` the word expands (unquoted or in double quotes), outside command substitutions. */
+  readonly expansions: string[];
   /** The word is a redirection target or fd number, not an argument. */
   redirect: boolean;
   /**
@@ -56,6 +58,8 @@ export interface ShellHeredoc {
   readonly placeholders: number[];
   /** Shell variables an unquoted body expands. */
   readonly vars: string[];
+  /** The text inside each `${...}` an unquoted body expands. */
+  readonly expansions: string[];
 }
 
 /** One simple command. */
@@ -130,7 +134,7 @@ export function parseShell(src: string): ParsedShell {
     while (pending.length > 0) {
       const h = pending.shift()!;
       const ctx: QuoteContext = h.quoted ? 'heredoc-quoted' : 'heredoc';
-      const doc: ShellHeredoc = { quoted: h.quoted, placeholders: [], vars: [] };
+      const doc: ShellHeredoc = { quoted: h.quoted, placeholders: [], vars: [], expansions: [] };
       h.cmd.heredocs.push(doc);
       while (pos < src.length) {
         let end = src.indexOf('\n', pos);
@@ -150,6 +154,7 @@ export function parseShell(src: string): ParsedShell {
         }
         if (!h.quoted) {
           for (const m of line.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) doc.vars.push(m[1]);
+          for (const m of line.matchAll(/\$\{([^}]*)\}/g)) doc.expansions.push(m[1]);
         }
         pos = end + 1;
       }
@@ -207,6 +212,7 @@ export function parseShell(src: string): ParsedShell {
       const inner = src.slice(start, pos - 1);
       const m = /^[!#]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?#@*$!-])/.exec(inner);
       if (m) addVar(word, m[1]);
+      word.expansions.push(inner);
       word.text += '${' + inner + '}';
       return;
     }
@@ -297,7 +303,7 @@ export function parseShell(src: string): ParsedShell {
     };
     const ensureWord = (): ShellWord => {
       if (!word) {
-        word = { text: '', placeholders: [], vars: [], directVars: [], directPlaceholders: [], substitutions: [], redirect: redirectNext !== undefined };
+        word = { text: '', placeholders: [], vars: [], directVars: [], directPlaceholders: [], substitutions: [], expansions: [], redirect: redirectNext !== undefined };
         if (redirectNext !== undefined) word.redirectOp = redirectNext;
         redirectNext = undefined;
       }

@@ -67,11 +67,16 @@ describe('parseShell: variables, substitutions, here-documents', () => {
     expect(inner.substitution).toBe(0);
   });
 
+  test('a word records the ${...} it expands, unquoted or in double quotes; single quotes and $\'...\' expand none', () => {
+    const [cmd] = parseShell(`echo "\${a@Q}" '\${b@Q}' \${c:-x} $'\${d}' x\${e[-1]}y\n`).commands;
+    expect(cmd.words.map((w) => w.expansions)).toEqual([[], ['a@Q'], [], ['c:-x'], [], ['e[-1]']]);
+  });
+
   test('an unquoted here-document records the variables it expands; a quoted one none', () => {
     const [a, , b] = parseShell(`cat <<EOF\n$pw \${user} ${M0}\nEOF\necho\ncat <<'EOF'\n$pw\nEOF\n`).commands;
-    expect(a.heredocs).toEqual([{ quoted: false, placeholders: [0], vars: ['pw', 'user'] }]);
+    expect(a.heredocs).toEqual([{ quoted: false, placeholders: [0], vars: ['pw', 'user'], expansions: ['user'] }]);
     expect(a.heredocPlaceholders).toEqual([0]);
-    expect(b.heredocs).toEqual([{ quoted: true, placeholders: [], vars: [] }]);
+    expect(b.heredocs).toEqual([{ quoted: true, placeholders: [], vars: [], expansions: [] }]);
   });
 
   test('separators are recorded', () => {
