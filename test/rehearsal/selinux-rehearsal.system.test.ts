@@ -15,19 +15,19 @@ test('SELinux enforcing: port 5000 labelled http_port_t (-a refused, -m), the si
   const r = await runRehearsal({
     script: d.script,
     selinuxEnforcing: true,
-    probe: { port: d.listenPort, userName: 'admin', password: PASSWORD },
+    probe: { port: d.listenPort, userName: 'admin', password: PASSWORD, tlsCertificate: d.tlsCertificate },
     secrets: [PASSWORD],
   });
   expectRehearsal(r, () => {
     expect(r.signals.map((s) => s.status)).toEqual(['SUCCESS']);
-    expect(r.probe).toEqual({ noCredentials: '401', wrongPassword: '401', withCredentials: '200', body: 'stand-in app ok\n' });
+    expect(r.probe).toMatchObject({ noCredentials: '401', wrongPassword: '401', withCredentials: '200', body: 'stand-in app ok\n' });
     expect(r.selinuxCalls).toEqual([
       'selinuxenabled ',
       'setsebool -P httpd_can_network_connect 1',
       'semanage port -l',
       `semanage port -a -t http_port_t -p tcp ${d.listenPort}`,
       `semanage port -m -t http_port_t -p tcp ${d.listenPort}`,
-      `restorecon ${d.sitePath} ${d.htpasswdPath}`,
+      `restorecon ${d.sitePath} ${d.htpasswdPath} /etc/nginx/tls/${d.listenPort}.crt /etc/nginx/tls/${d.listenPort}.key`,
     ]);
     expect(r.argv.hits).toEqual([]);
     expect(r.deployLog).not.toContain(PASSWORD);

@@ -140,7 +140,7 @@ describe('NginxBasicAuth', () => {
     // The OS-facing start step (SELinux, site included, workers' group): test/script/nginx-site-start.test.ts.
     expect(start).toBeInstanceOf(NginxSiteStart);
     expect(start.requiredCommands).toEqual(['nginx', 'systemctl']);
-    expect(start).toMatchObject({ listenPort: 5000, sitePath: '/etc/nginx/conf.d/5000.conf', workerReadableFiles: ['/etc/nginx/password'], otherFiles: [] });
+    expect(start).toMatchObject({ listenPort: 5000, sitePath: '/etc/nginx/conf.d/5000.conf', workerReadableFiles: ['/etc/nginx/password'], otherFiles: ['/etc/nginx/tls/5000.crt', '/etc/nginx/tls/5000.key'] });
 
     expect(refuse).toBeInstanceOf(HealthCheck);
     expect((refuse as HealthCheck).url).toBe('https://127.0.0.1:5000/');

@@ -76,6 +76,8 @@ function runSiteStart(part: NginxSiteStart, opts: { selinux?: 'enforcing' | 'dis
       `mkdir -p ${q(path.dirname(site))}`,
       `printf 'server {\\n    listen ${part.listenPort};\\n    location / { return 401; }\\n}\\n' > ${q(site)}`,
       ...files.map((f) => `printf 'admin:x\\n' > ${q(f)} && chmod 0640 ${q(f)}`),
+      // The other files nginx reads (key map, TLS certificate and key) exist, empty: restorecon needs them.
+      ...part.otherFiles.map((f) => `mkdir -p ${q(path.dirname(f))} && touch ${q(f)}`),
       ...(opts.setup ?? []),
       'set +e',
       `bash ${q(path.join(w, 'step.sh'))} > ${q(out)} 2>&1 < /dev/null`,
@@ -161,7 +163,7 @@ describe('NginxSiteStart with real nginx in the rehearsal sandbox (stand-ins for
       'semanage port -l',
       'semanage port -a -t http_port_t -p tcp 5000',
       'semanage port -m -t http_port_t -p tcp 5000',
-      `restorecon ${SITE} ${HTPASSWD}`,
+      `restorecon ${SITE} ${HTPASSWD} /etc/nginx/tls/5000.crt /etc/nginx/tls/5000.key`,
     ]);
     expect(r.httpPorts).toMatch(/^http_port_t +tcp +80, 81, 443, 488, 8008, 8009, 8443, 9000, 5000$/);
   });
@@ -180,7 +182,7 @@ describe('NginxSiteStart with real nginx in the rehearsal sandbox (stand-ins for
       'selinuxenabled ',
       'setsebool -P httpd_can_network_connect 1',
       'semanage port -l',
-      'restorecon /etc/nginx/conf.d/8443.conf /etc/nginx/password',
+      'restorecon /etc/nginx/conf.d/8443.conf /etc/nginx/password /etc/nginx/tls/8443.crt /etc/nginx/tls/8443.key',
     ]);
   });
 
@@ -199,7 +201,7 @@ describe('NginxSiteStart with real nginx in the rehearsal sandbox (stand-ins for
     expect(r.selinuxCalls.slice(3)).toEqual([
       'semanage port -a -t http_port_t -p tcp 8080',
       'semanage port -m -t http_port_t -p tcp 8080',
-      `restorecon /etc/nginx/conf.d/8080.conf ${api.keyMapPath}`,
+      `restorecon /etc/nginx/conf.d/8080.conf ${api.keyMapPath} /etc/nginx/tls/8080.crt /etc/nginx/tls/8080.key`,
     ]);
   });
 });
