@@ -8,6 +8,7 @@ import { ScriptedDeployment } from '../deployment/scripted-deployment';
 import { ImageLayout } from '../image/image-layout';
 import { AddressType, ListenerProtocol } from '../loadbalancer/classic-load-balancer';
 import { NginxHealthEndpoint } from '../loadbalancer/nginx-health-endpoint';
+import { instanceTls } from '../loadbalancer/instance-tls';
 import { LoadBalancerOptions, ServiceLoadBalancer, SessionAffinity } from '../loadbalancer/service-load-balancer';
 import { LlmCheckpoint } from '../models/llm-checkpoint';
 import { VllmFit, VllmFitOptions } from '../models/vllm-fit';
@@ -318,15 +319,7 @@ export class QwenApiStack extends ros.Stack {
     // TLS on the instances by default (behind a TCP listener, which passes it through, the certificate also
     // names the balancer's address); behind an HTTPS listener the balancer ends TLS and speaks plain HTTP to
     // the instances, which then have no public IP.
-    const lbEndsTls = balanced && lbOptions.protocol === ListenerProtocol.HTTPS;
-    if (lbEndsTls && props.tls?.enabled) {
-      throw new Error(`QwenApiStack: tls '${props.tls.mode}' is not allowed with loadBalancer.protocol ListenerProtocol.HTTPS: the balancer ends TLS and speaks plain HTTP to the instances. Leave tls out, or use ListenerProtocol.TCP to pass the instances' own TLS through.`);
-    }
-    const tls = props.tls ?? (lbEndsTls
-      ? NginxTls.plainHttp({ reason: 'TLS ends at the load balancer\'s HTTPS listener; the instances have no public IP and speak HTTP inside the VPC only' })
-      : NginxTls.generated(balanced ? {
-        extraSubjectAltNames: [ScriptValue.fromToken('LoadBalancerAddress', ros.Lazy.stringValue({ produce: () => this.loadBalancer!.address }), { maxBytes: 15 })],
-      } : {}));
+    const tls = instanceTls({ owner: 'QwenApiStack', balanced, loadBalancer: lbOptions, tls: props.tls, balancerAddress: () => this.loadBalancer!.address });
     this.proxy = new NginxApiKey({
       apiKey,
       listenPort: this.listenPort,
@@ -450,7 +443,7 @@ export class QwenApiStack extends ros.Stack {
       ),
     });
 
-    const plainHttp = this.proxy.tls.enabled || lbEndsTls ? [] : [{
+    const plainHttp = this.proxy.tls.enabled || this.loadBalancer?.protocol === ListenerProtocol.HTTPS ? [] : [{
       id: 'credentials-over-plain-http', target: 'InstanceRunCommand', reason: `plain HTTP chosen (NginxTls.plainHttp): ${this.proxy.tls.plainHttpReason}`,
     }];
     const commandText = delivery === SecretDelivery.COMMAND_TEXT ? API_KEY_SUPPRESSIONS : [];

@@ -9,6 +9,7 @@ import { ScriptedDeployment } from '../deployment/scripted-deployment';
 import { ImageLayout } from '../image/image-layout';
 import { AddressType, ListenerProtocol } from '../loadbalancer/classic-load-balancer';
 import { NginxHealthEndpoint } from '../loadbalancer/nginx-health-endpoint';
+import { instanceTls } from '../loadbalancer/instance-tls';
 import { LoadBalancerOptions, ServiceLoadBalancer, SessionAffinity } from '../loadbalancer/service-load-balancer';
 import { INetwork } from '../network/network';
 import { IngressPort } from '../network/service-network';
@@ -350,15 +351,7 @@ export class QwenChatStack extends ros.Stack {
     // TLS of the stack's own proxy: made on each instance by default (behind a TCP listener, which passes
     // TLS through, the certificate also names the balancer's address); behind an HTTPS listener the balancer
     // ends TLS with its certificate and speaks plain HTTP to the instances, which then have no public IP.
-    const lbEndsTls = balanced && lbOptions.protocol === ListenerProtocol.HTTPS;
-    if (lbEndsTls && props.tls?.enabled) {
-      throw new Error(`QwenChatStack: tls '${props.tls.mode}' is not allowed with loadBalancer.protocol ListenerProtocol.HTTPS: the balancer ends TLS and speaks plain HTTP to the instances. Leave tls out, or use ListenerProtocol.TCP to pass the instances' own TLS through.`);
-    }
-    const tls = props.tls ?? (lbEndsTls
-      ? NginxTls.plainHttp({ reason: 'TLS ends at the load balancer\'s HTTPS listener; the instances have no public IP and speak HTTP inside the VPC only' })
-      : NginxTls.generated(balanced ? {
-        extraSubjectAltNames: [ScriptValue.fromToken('LoadBalancerAddress', ros.Token.asString(ros.Lazy.stringValue({ produce: () => this.loadBalancer!.address })), { maxBytes: 15 })],
-      } : {}));
+    const tls = instanceTls({ owner: 'QwenChatStack', balanced, loadBalancer: lbOptions, tls: props.tls, balancerAddress: () => this.loadBalancer!.address });
     const delivery = checkSecretDelivery('QwenChatStack', props.secretDelivery);
     const oos = props.proxy === undefined && delivery === SecretDelivery.OOS_SECRET_PARAMETER;
     if (oos) {

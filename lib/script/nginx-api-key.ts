@@ -7,6 +7,7 @@ import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
 import { NginxSiteStart } from './nginx-site-start';
 import { IServiceProxy } from './service-proxy';
+import { streamingProxyLines } from './private/nginx-proxy-lines';
 
 /**
  * The characters an API key may have: letters, digits, `_` and `-`, 32 to 128 of them. Nothing in them
@@ -234,14 +235,7 @@ export class NginxApiKey implements IServiceProxy {
       '        proxy_http_version 1.1;',
       '        proxy_set_header Connection "";',
       '        proxy_set_header Authorization "";',
-      '        proxy_set_header Host $http_host;',
-      '        proxy_set_header X-Real-IP $remote_addr;',
-      '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-      '        proxy_set_header X-Forwarded-Proto $scheme;',
-      '        proxy_buffering off;',
-      '        proxy_cache off;',
-      `        proxy_read_timeout ${this.readTimeout}s;`,
-      `        proxy_send_timeout ${this.readTimeout}s;`,
+      ...streamingProxyLines(this.readTimeout),
       '    }',
       '',
       '    location / {',

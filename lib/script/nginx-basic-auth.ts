@@ -6,6 +6,7 @@ import { NginxTls } from './nginx-tls';
 import { ScriptCommands, ScriptFile } from './script-file';
 import { ScriptValue } from './script-value';
 import { NginxSiteStart } from './nginx-site-start';
+import { streamingProxyLines } from './private/nginx-proxy-lines';
 
 /**
  * How the password is hashed in the htpasswd file. nginx checks `$apr1$` hashes itself and every
@@ -248,16 +249,7 @@ export class NginxBasicAuth {
       '        proxy_http_version 1.1;',
       '        proxy_set_header Upgrade $http_upgrade;',
       `        proxy_set_header Connection ${upgradeVar};`,
-      // $http_host, not $host: it keeps the port the browser used; Gradio 4+ builds the URLs of the
-      // files it serves from it (gradio-app/gradio, gradio/route_utils.py get_root_url).
-      '        proxy_set_header Host $http_host;',
-      '        proxy_set_header X-Real-IP $remote_addr;',
-      '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-      '        proxy_set_header X-Forwarded-Proto $scheme;',
-      '        proxy_buffering off;',
-      '        proxy_cache off;',
-      `        proxy_read_timeout ${this.readTimeout}s;`,
-      `        proxy_send_timeout ${this.readTimeout}s;`,
+      ...streamingProxyLines(this.readTimeout),
       '    }',
       '}',
       '',

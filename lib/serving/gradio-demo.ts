@@ -2,6 +2,39 @@ import { QwenModel } from '../compute/models';
 import { IModelServer, ModelSource, ReadinessProbe, validateModelServer } from './model-server';
 import { ScriptValue } from '../script/script-value';
 
+/** What both Gradio demos share: the model's port, a loopback readiness probe on `/`, no deploy-time values. */
+abstract class GradioDemo implements IModelServer {
+  public readonly displayName: string;
+  public readonly command: readonly string[];
+  public readonly workingDirectory: string;
+  public readonly port: number;
+  public readonly environment: { readonly [name: string]: string };
+  public readonly environmentValues: { readonly [name: string]: ScriptValue } = {};
+  public readonly readiness: readonly ReadinessProbe[];
+  public readonly modelSource: ModelSource;
+
+  protected constructor(owner: string, model: QwenModel, parts: {
+    readonly command: readonly string[];
+    readonly workingDirectory: string;
+    readonly environment: { readonly [name: string]: string };
+    readonly modelSource: ModelSource;
+    readonly startupTimeoutSeconds?: number;
+  }) {
+    this.displayName = `${model.displayName} Gradio demo`;
+    this.port = model.app.port;
+    this.command = parts.command;
+    this.workingDirectory = parts.workingDirectory;
+    this.environment = parts.environment;
+    this.modelSource = parts.modelSource;
+    this.readiness = [{
+      description: `the app answers on 127.0.0.1:${model.app.port}`,
+      path: '/',
+      timeoutSeconds: parts.startupTimeoutSeconds ?? 1800,
+    }];
+    validateModelServer(this, owner);
+  }
+}
+
 /** Props for {@link GradioStudioDemo}. */
 export interface GradioStudioDemoProps {
   /** The model; its `app` says where the studio app is and its port. */
@@ -30,34 +63,16 @@ export interface GradioStudioDemoProps {
  * argument that is known (its app.py could not be read), so it loads whatever it hard-codes: use it for the
  * 16-bit presets, {@link GradioCheckpointDemo} where the checkpoint matters.
  */
-export class GradioStudioDemo implements IModelServer {
-  public readonly displayName: string;
-  public readonly command: readonly string[];
-  public readonly workingDirectory: string;
-  public readonly port: number;
-  public readonly environment: { readonly [name: string]: string };
-  public readonly environmentValues: { readonly [name: string]: ScriptValue } = {};
-  public readonly readiness: readonly ReadinessProbe[];
-  public readonly modelSource: ModelSource;
-
+export class GradioStudioDemo extends GradioDemo {
   constructor(props: GradioStudioDemoProps) {
     const m = props.model;
-    this.displayName = `${m.displayName} Gradio demo`;
-    this.port = m.app.port;
-    this.workingDirectory = props.appDirectory;
-    this.command = [props.pythonPath, m.app.entrypoint];
-    this.environment = {
-      GRADIO_SERVER_NAME: '127.0.0.1',
-      GRADIO_SERVER_PORT: String(m.app.port),
-      ...props.environment,
-    };
-    this.modelSource = ModelSource.modelScope(m.modelScopeId, 'master', props.modelCacheDirectory);
-    this.readiness = [{
-      description: `the app answers on 127.0.0.1:${m.app.port}`,
-      path: '/',
-      timeoutSeconds: props.startupTimeoutSeconds ?? 1800,
-    }];
-    validateModelServer(this, 'GradioStudioDemo');
+    super('GradioStudioDemo', m, {
+      command: [props.pythonPath, m.app.entrypoint],
+      workingDirectory: props.appDirectory,
+      environment: { GRADIO_SERVER_NAME: '127.0.0.1', GRADIO_SERVER_PORT: String(m.app.port), ...props.environment },
+      modelSource: ModelSource.modelScope(m.modelScopeId, 'master', props.modelCacheDirectory),
+      startupTimeoutSeconds: props.startupTimeoutSeconds,
+    });
   }
 }
 
@@ -90,34 +105,20 @@ export interface GradioCheckpointDemoProps {
  * cbfaada8deed6377edc7ae45ca3b8cb69a6ee4d7). It loads exactly the weights at `-c`, so an Int4 or Int8
  * preset serves its quantized checkpoint. Gradio < 3.42 and mdtex2html (its requirements_web_demo.txt).
  */
-export class GradioCheckpointDemo implements IModelServer {
-  public readonly displayName: string;
-  public readonly command: readonly string[];
-  public readonly workingDirectory: string;
-  public readonly port: number;
-  public readonly environment: { readonly [name: string]: string };
-  public readonly environmentValues: { readonly [name: string]: ScriptValue } = {};
-  public readonly readiness: readonly ReadinessProbe[];
-  public readonly modelSource: ModelSource;
-
+export class GradioCheckpointDemo extends GradioDemo {
   constructor(props: GradioCheckpointDemoProps) {
     const m = props.model;
-    this.displayName = `${m.displayName} Gradio demo`;
-    this.port = m.app.port;
-    this.workingDirectory = props.appDirectory;
-    this.modelSource = props.modelSource;
-    this.command = [
-      props.pythonPath, 'web_demo.py',
-      '--checkpoint-path', props.modelSource.path,
-      '--server-name', '127.0.0.1',
-      '--server-port', String(m.app.port),
-    ];
-    this.environment = { ...props.environment };
-    this.readiness = [{
-      description: `the app answers on 127.0.0.1:${m.app.port}`,
-      path: '/',
-      timeoutSeconds: props.startupTimeoutSeconds ?? 1800,
-    }];
-    validateModelServer(this, 'GradioCheckpointDemo');
+    super('GradioCheckpointDemo', m, {
+      command: [
+        props.pythonPath, 'web_demo.py',
+        '--checkpoint-path', props.modelSource.path,
+        '--server-name', '127.0.0.1',
+        '--server-port', String(m.app.port),
+      ],
+      workingDirectory: props.appDirectory,
+      environment: { ...props.environment },
+      modelSource: props.modelSource,
+      startupTimeoutSeconds: props.startupTimeoutSeconds,
+    });
   }
 }
