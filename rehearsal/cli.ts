@@ -49,7 +49,7 @@ export interface Scenario {
   readonly name: string;
   readonly expect: 'SUCCESS' | 'FAILURE';
   readonly reason?: RegExp;
-  readonly props: (script: string, listenPort: number) => RehearsalProps;
+  readonly props: (script: string, listenPort: number, tlsCertificate?: string) => RehearsalProps;
   readonly healthCheckTimeoutSeconds?: number;
 }
 
@@ -57,7 +57,7 @@ export interface Scenario {
 export function scenarios(budget: number): Scenario[] {
   const base = (script: string) => ({ script, secrets: [PASSWORD] });
   return [
-    { name: 'success', expect: 'SUCCESS', props: (script, port) => ({ ...base(script), probe: { port, userName: 'admin', password: PASSWORD } }) },
+    { name: 'success', expect: 'SUCCESS', props: (script, port, tlsCertificate) => ({ ...base(script), probe: { port, userName: 'admin', password: PASSWORD, tlsCertificate } }) },
     { name: 'silent-app', expect: 'FAILURE', reason: /7860\/ answered 000, not 200/, healthCheckTimeoutSeconds: budget, props: (script) => ({ ...base(script), app: AppStandIn.SILENT }) },
     { name: 'nginx-rejected', expect: 'FAILURE', reason: /nginx -t rejected/, props: (script) => ({ ...base(script), extraFiles: { '/etc/nginx/conf.d/broken.conf': 'not nginx;\n' } }) },
     { name: 'crashing-app', expect: 'FAILURE', reason: /rehearsal_missing_module_42/, props: (script) => ({ ...base(script), app: AppStandIn.CRASHING }) },
@@ -107,7 +107,7 @@ async function main(): Promise<number> {
     });
     console.log(`\n=== scenario ${s.name} (expect ${s.expect}); script ${d.script.length} bytes`);
     const r: RehearsalResult = await runRehearsal({
-      ...s.props(d.script, d.listenPort),
+      ...s.props(d.script, d.listenPort, d.tlsCertificate),
       onProgress: (line) => { if (!noticeShown) console.log(line); noticeShown = true; },
     });
     console.log(r.deployLog.replace(/^/gm, '  | '));
@@ -116,6 +116,10 @@ async function main(): Promise<number> {
     const firstExit = Object.values(r.journal).flat().find((e) => e.source === 'systemd' && / exited, /.test(e.message));
     if (firstExit && r.signals[0]) console.log(`  first exit of the app at ${firstExit.atMs} ms; signal ${r.signals[0].atMs - firstExit.atMs} ms later`);
     if (r.probe) console.log(`  through nginx: no credentials ${r.probe.noCredentials}, wrong password ${r.probe.wrongPassword}, credentials ${r.probe.withCredentials}`);
+    if (r.probe?.tls) {
+      console.log(`  TLS (openssl s_client -brief, the generated certificate as the only CA): ${r.probe.tls.session.split('\n').filter((l) => /Protocol|Ciphersuite|Verification/.test(l)).join('; ')}`);
+      console.log(`  served certificate SHA-256 ${r.probe.tls.servedFingerprint}; plain HTTP on the port: ${r.probe.tls.plainHttp}`);
+    }
     console.log(`  argv: ${r.argv.samples} samples of /proc/*/cmdline, ${r.argv.hits.length} containing the password`);
     const ok = r.signals.length === 1 && r.signals[0].status === s.expect && r.argv.hits.length === 0
       && (s.reason === undefined || s.reason.test(r.signals[0].reason))
