@@ -10,7 +10,7 @@ import { SessionAffinity } from '../../lib/loadbalancer/service-load-balancer';
 import { QWEN_API_PRESETS } from '../../lib/qwen-api/presets';
 import { QwenApiStack, QwenApiStackProps } from '../../lib/qwen-api/qwen-api-stack';
 import { applyConditions } from '../../lib/ros/conditions';
-import { lintTemplate } from '../../lib/rules/rule-pack';
+import { ACCESS, NETWORKS, expectCleanAsWrittenAndCreated } from '../support/network-modes';
 import { checkTemplateAgainstSpec } from '../support/ros-spec';
 import { newApp, synthTemplate } from '../script/script-test-support';
 
@@ -18,14 +18,6 @@ const COUNTS: Record<string, QwenApiStackProps> = {
   one: {},
   two: { instanceOptions: { amount: 2 } },
   parameter: { instanceCountParameter: { defaultCount: 2, maxCount: 8 } },
-};
-const NETWORKS: Record<string, Record<string, string>> = {
-  'new VPC': { VpcOption: 'NewVPC' },
-  'existing VPC': { VpcOption: 'ExistingVPC', VpcId: 'vpc-123', VSwitchId: 'vsw-123' },
-};
-const ACCESS: Record<string, Record<string, boolean>> = {
-  public: { EnablePublicAccess: true },
-  private: { EnablePublicAccess: false },
 };
 
 function build(props: QwenApiStackProps) {
@@ -57,14 +49,9 @@ describe('QwenApiStack: every preset x instance count x network x access', () =>
 
   test.each(ROWS)('%s, %s instance(s), %s, %s', (preset, count, network, access) => {
     const t = template(preset, count);
-    // As written (the rule pack already ran at synth: it throws on a finding).
-    expect(lintTemplate(t).findings).toEqual([]);
-    expect(checkTemplateAgainstSpec(t)).toEqual([]);
-    // As created with these parameters, and a deployer-given key (the path where a secret reaches the
-    // instance; with a generated key the template's suppression for CustomApiKey matches nothing).
-    const created: any = applyConditions(t, { ...NETWORKS[network], ...ACCESS[access], CustomApiKey: 'k'.repeat(40) });
-    expect(lintTemplate(created).findings).toEqual([]);
-    expect(checkTemplateAgainstSpec(created)).toEqual([]);
+    // As created with a deployer-given key (the path where a secret reaches the instance; with a generated
+    // key the template's suppression for CustomApiKey matches nothing).
+    const created = expectCleanAsWrittenAndCreated(t, { ...NETWORKS[network], ...ACCESS[access], CustomApiKey: 'k'.repeat(40) });
 
     const types = Object.values<any>(created.Resources).map((r) => r.Type);
     const group = created.Resources.EcsInstanceGroup.Properties;

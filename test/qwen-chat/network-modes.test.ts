@@ -7,23 +7,13 @@
 import * as ros from '@alicloud/ros-cdk-core';
 import { QWEN_CHAT_PRESETS } from '../../lib/qwen-chat/presets';
 import { QwenChatStack, QwenChatStackProps } from '../../lib/qwen-chat/qwen-chat-stack';
-import { applyConditions } from '../../lib/ros/conditions';
-import { lintTemplate } from '../../lib/rules/rule-pack';
-import { checkTemplateAgainstSpec } from '../support/ros-spec';
+import { ACCESS, NETWORKS, expectCleanAsWrittenAndCreated } from '../support/network-modes';
 import { newApp, synthTemplate } from '../script/script-test-support';
 
 const COUNTS: Record<string, QwenChatStackProps> = {
   one: {},
   two: { instanceOptions: { amount: 2 } },
   parameter: { instanceCountParameter: { defaultCount: 2, maxCount: 8 } },
-};
-const NETWORKS: Record<string, Record<string, string>> = {
-  'new VPC': { VpcOption: 'NewVPC' },
-  'existing VPC': { VpcOption: 'ExistingVPC', VpcId: 'vpc-123', VSwitchId: 'vsw-123' },
-};
-const ACCESS: Record<string, Record<string, boolean>> = {
-  public: { EnablePublicAccess: true },
-  private: { EnablePublicAccess: false },
 };
 
 const templates = new Map<string, any>();
@@ -49,13 +39,7 @@ describe('QwenChatStack: every preset x instance count x network x access', () =
 
   test.each(ROWS)('%s, %s instance(s), %s, %s', (preset, count, network, access) => {
     const t = template(preset, count);
-    // As written (the rule pack already ran at synth: it throws on a finding).
-    expect(lintTemplate(t).findings).toEqual([]);
-    expect(checkTemplateAgainstSpec(t)).toEqual([]);
-    // As created with these parameters.
-    const created: any = applyConditions(t, { ...NETWORKS[network], ...ACCESS[access] });
-    expect(lintTemplate(created).findings).toEqual([]);
-    expect(checkTemplateAgainstSpec(created)).toEqual([]);
+    const created = expectCleanAsWrittenAndCreated(t, { ...NETWORKS[network], ...ACCESS[access] });
 
     const types = Object.values<any>(created.Resources).map((r) => r.Type);
     const group = created.Resources.EcsInstanceGroup.Properties;
